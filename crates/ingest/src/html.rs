@@ -1,0 +1,1 @@
+//! HTML main-content extraction with offsets (work in progress).
