@@ -1,1 +1,25 @@
-//! placeholder
+//! Dates and times in Arabic news.
+//!
+//! This first part recognises absolute calendar dates in the forms news pages
+//! and feeds print them (`03 يونيو 2024`, `23rd, August 2023 GMT`,
+//! `17 سبتمبر/أيلول 2023`, `٢٢/٨/٢٠٢٣`, ISO 8601, `2025-02-06@14:36:08 GMT`),
+//! each with its byte span. Relative expressions resolved against a publication
+//! date come with the issue "time expressions".
+
+mod months;
+mod scan;
+
+pub use months::{month_from_word, MonthSystem};
+pub use scan::{find_dates, parse_date_line, FoundDate};
+
+use jiff::civil;
+
+/// An absolute date found in text, with the time of day when one was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbsDate {
+    pub date: civil::Date,
+    pub time: Option<civil::Time>,
+    /// True when the text said the time is UTC/GMT (or gave a `Z`/offset,
+    /// already applied).
+    pub utc: bool,
+}
