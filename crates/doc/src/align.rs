@@ -25,7 +25,13 @@ impl Alignment {
         if len == 0 {
             return Alignment::default();
         }
-        Alignment { segments: vec![Segment { dst: 0, src: 0, len }] }
+        Alignment {
+            segments: vec![Segment {
+                dst: 0,
+                src: 0,
+                len,
+            }],
+        }
     }
 
     pub fn segments(&self) -> &[Segment] {
@@ -60,7 +66,9 @@ impl Alignment {
     /// its first copied byte to the source position after its last copied byte.
     /// `None` if no byte of the span came from the source.
     pub fn source_span(&self, span: Span) -> Option<Span> {
-        let first = self.segments.partition_point(|s| s.dst + s.len <= span.start);
+        let first = self
+            .segments
+            .partition_point(|s| s.dst + s.len <= span.start);
         let mut start = None;
         let mut end = None;
         for s in &self.segments[first..] {
@@ -94,9 +102,17 @@ impl Alignment {
                 if a >= e {
                     continue;
                 }
-                let seg = Segment { dst: s.dst + (a - s.src), src: t.src + (a - t.dst), len: e - a };
+                let seg = Segment {
+                    dst: s.dst + (a - s.src),
+                    src: t.src + (a - t.dst),
+                    len: e - a,
+                };
                 match out.last_mut() {
-                    Some(last) if last.dst + last.len == seg.dst && last.src + last.len == seg.src => last.len += seg.len,
+                    Some(last)
+                        if last.dst + last.len == seg.dst && last.src + last.len == seg.src =>
+                    {
+                        last.len += seg.len
+                    }
                     _ => out.push(seg),
                 }
             }
@@ -150,7 +166,11 @@ impl TextBuilder {
                 return;
             }
         }
-        self.segments.push(Segment { dst, src: span.start, len: span.len() });
+        self.segments.push(Segment {
+            dst,
+            src: span.start,
+            len: span.len(),
+        });
     }
 
     /// Appends text that has no source (a separator, a decoded entity).
@@ -159,7 +179,12 @@ impl TextBuilder {
     }
 
     pub fn finish(self) -> (String, Alignment) {
-        (self.text, Alignment { segments: self.segments })
+        (
+            self.text,
+            Alignment {
+                segments: self.segments,
+            },
+        )
     }
 }
 
@@ -191,14 +216,34 @@ mod tests {
         let whole = al.source_span(Span::new(0, text.len())).unwrap();
         assert_eq!(whole, Span::new(p1, src.len()));
         assert_eq!(al.to_source(0), Some(p1));
-        assert_eq!(al.to_source(p1e - p1 + 1), None, "synthetic byte has no source");
+        assert_eq!(
+            al.to_source(p1e - p1 + 1),
+            None,
+            "synthetic byte has no source"
+        );
     }
 
     #[test]
     fn from_segments_rejects_overlap() {
-        let bad = vec![Segment { dst: 0, src: 0, len: 4 }, Segment { dst: 2, src: 9, len: 2 }];
+        let bad = vec![
+            Segment {
+                dst: 0,
+                src: 0,
+                len: 4,
+            },
+            Segment {
+                dst: 2,
+                src: 9,
+                len: 2,
+            },
+        ];
         assert!(Alignment::from_segments(bad).is_err());
-        assert!(Alignment::from_segments(vec![Segment { dst: 0, src: 0, len: 0 }]).is_err());
+        assert!(Alignment::from_segments(vec![Segment {
+            dst: 0,
+            src: 0,
+            len: 0
+        }])
+        .is_err());
     }
 
     #[test]
@@ -220,7 +265,11 @@ mod tests {
         let ca = cb_al.compose(&ab);
         assert_eq!(c, "\nسطر ثان");
         let span = ca.source_span(Span::new(0, c.len())).unwrap();
-        assert_eq!(span.slice(a), "سطر ثان", "the synthetic newline has no source in A");
+        assert_eq!(
+            span.slice(a),
+            "سطر ثان",
+            "the synthetic newline has no source in A"
+        );
         assert_eq!(ca.to_source(1), Some(p2));
     }
 

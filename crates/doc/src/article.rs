@@ -49,7 +49,9 @@ impl DateValue {
         }
         // A civil datetime without an offset is taken as UTC.
         let dt = s.replace(' ', "T").parse::<civil::DateTime>().ok()?;
-        dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| DateValue::DateTime(z.timestamp()))
+        dt.to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| DateValue::DateTime(z.timestamp()))
     }
 }
 
@@ -71,7 +73,8 @@ impl Serialize for DateValue {
 impl<'de> Deserialize<'de> for DateValue {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        DateValue::parse_iso(&s).ok_or_else(|| serde::de::Error::custom(format!("not an ISO date: {s}")))
+        DateValue::parse_iso(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not an ISO date: {s}")))
     }
 }
 

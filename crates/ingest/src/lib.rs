@@ -1,2 +1,256 @@
 //! Ingest: raw scraped news in, clean [`rasd_doc::Article`]s out.
+//!
+//! * [`source`] expands the paths a user gives (files, directories, zip
+//!   archives, stdin) into leaf documents with their raw bytes.
+//! * [`decode`] sniffs binary content and text encodings.
+//! * [`parse_document`] detects the format by content (plain-text scrape, HTML,
+//!   JSON array, JSON Lines) and produces articles: [`scrape`] finds the
+//!   structure of text pages, [`html`] extracts the main content of HTML pages,
+//!   [`json`] maps record fields.
+
+pub mod decode;
 pub mod html;
+pub mod json;
+pub mod scrape;
+pub mod source;
+
+use rasd_doc::{Article, DateValue};
+use std::fmt;
+
+/// Why an input (or part of it) could not be ingested.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    Empty,
+    Binary(String),
+    Undecodable(String),
+    TooLarge { size: u64, limit: u64 },
+    Json(String),
+    Archive(String),
+    Io(String),
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Empty => write!(f, "empty file"),
+            InputError::Binary(m) => write!(f, "{m}"),
+            InputError::Undecodable(m) => write!(f, "cannot decode text: {m}"),
+            InputError::TooLarge { size, limit } => write!(
+                f,
+                "file too large: {:.1} MB exceeds the {:.1} MB limit (--max-file-size)",
+                *size as f64 / 1e6,
+                *limit as f64 / 1e6
+            ),
+            InputError::Json(m) => write!(f, "{m}"),
+            InputError::Archive(m) => write!(f, "bad zip archive: {m}"),
+            InputError::Io(m) => write!(f, "cannot read: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// The format of a document, detected from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Html,
+    Json,
+    JsonLines,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::JsonLines => "jsonl",
+        }
+    }
+}
+
+/// A record (or line) of a document that was not ingested, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// Record index in a JSON array, or line number (1-based) in JSON Lines.
+    pub record: u32,
+    pub reason: String,
+}
+
+/// What one document yielded.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub format: Format,
+    pub encoding: String,
+    /// Records the document holds (1 for a page; JSON records otherwise),
+    /// counted as far as they could be read.
+    pub records: u32,
+    pub articles: Vec<Article>,
+    pub rejects: Vec<Reject>,
+    /// An error that stopped reading part-way (a truncated JSON array): the
+    /// records before it are still in `articles`.
+    pub error: Option<InputError>,
+}
+
+/// Options for parsing documents.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub fields: json::FieldMap,
+}
+
+/// Detects the format of decoded `text`; `name` (a file name) breaks ties.
+pub fn detect_format(text: &str, name: &str) -> Format {
+    let t = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    let lower = name.to_ascii_lowercase();
+    if t.starts_with('[') {
+        return Format::Json;
+    }
+    if t.starts_with('{') {
+        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            return Format::JsonLines;
+        }
+        // More than one line that starts an object: JSON Lines.
+        let objects = t
+            .lines()
+            .filter(|l| l.trim_start().starts_with('{'))
+            .take(2)
+            .count();
+        let closes_on_first_line = t
+            .lines()
+            .next()
+            .is_some_and(|l| l.trim_end().ends_with('}'));
+        return if objects > 1 && closes_on_first_line {
+            Format::JsonLines
+        } else {
+            Format::Json
+        };
+    }
+    if html::looks_like_html(t) {
+        return Format::Html;
+    }
+    Format::Text
+}
+
+/// Decodes and parses one document.
+pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed, InputError> {
+    let decoded = decode::decode(bytes)?;
+    let format = detect_format(&decoded.text, name);
+    let mut parsed = match format {
+        Format::Text => {
+            let articles = scrape::analyze(&decoded.text, &scrape::Hints::default());
+            Parsed {
+                format,
+                encoding: String::new(),
+                records: 1,
+                articles,
+                rejects: vec![],
+                error: None,
+            }
+        }
+        Format::Html => {
+            let articles = html_articles(&decoded.text);
+            Parsed {
+                format,
+                encoding: String::new(),
+                records: 1,
+                articles,
+                rejects: vec![],
+                error: None,
+            }
+        }
+        Format::Json | Format::JsonLines => json::parse(&decoded.text, format, &opts.fields)?,
+    };
+    parsed.encoding = decoded.encoding;
+    if parsed.articles.is_empty() && parsed.rejects.is_empty() && parsed.error.is_none() {
+        return Err(InputError::Empty);
+    }
+    Ok(parsed)
+}
+
+/// Articles of an HTML page: main content extracted, then the same structure
+/// analysis as text scrapes, with offsets mapped back into the HTML.
+pub fn html_articles(source: &str) -> Vec<Article> {
+    let page = html::extract(source);
+    let hints = scrape::Hints {
+        title: page.title.clone(),
+    };
+    let mut articles = scrape::analyze(&page.text, &hints);
+    for a in &mut articles {
+        a.body_alignment = a.body_alignment.compose(&page.alignment);
+        for r in &mut a.regions {
+            if let Some(s) = page.alignment.source_span(r.span) {
+                r.span = s;
+            }
+        }
+    }
+    if let Some(p) = articles.first_mut() {
+        if p.published.is_none() {
+            p.published = page.published.as_deref().and_then(scrape::first_date);
+        }
+        p.url = page.url.clone();
+        p.publisher = page
+            .site_name
+            .clone()
+            .or_else(|| page.url.as_deref().and_then(url_host));
+        p.author = page.author.clone();
+        if p.summary.is_none() {
+            p.summary = page.description.clone();
+        }
+    }
+    articles
+}
+
+/// The host of an http(s) URL, without a leading `www.`.
+pub fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?;
+    let host = host.split(':').next()?.trim_start_matches("www.");
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// A publication date given as a field value: ISO, a date in words, or a
+/// Unix timestamp in seconds.
+pub fn date_from_field(v: &str) -> Option<DateValue> {
+    scrape::first_date(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_formats_by_content() {
+        assert_eq!(detect_format("  [{\"a\":1}]", "x.txt"), Format::Json);
+        assert_eq!(
+            detect_format("{\"a\":1}\n{\"a\":2}\n", "x"),
+            Format::JsonLines
+        );
+        assert_eq!(detect_format("{\n \"a\": 1\n}", "x"), Format::Json);
+        assert_eq!(detect_format("{\"a\":1}", "x.jsonl"), Format::JsonLines);
+        assert_eq!(
+            detect_format(
+                "<!DOCTYPE html><html><body><p>نص</p></body></html>",
+                "x.txt"
+            ),
+            Format::Html
+        );
+        assert_eq!(
+            detect_format("عنوان الخبر\n\nنص الخبر إذا كان a < b.", "x.html"),
+            Format::Text
+        );
+    }
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(
+            url_host("http://www.al-jazirah.com/2015/x.htm").as_deref(),
+            Some("al-jazirah.com")
+        );
+        assert_eq!(
+            url_host("https://aawsat.com:443/home?x=1").as_deref(),
+            Some("aawsat.com")
+        );
+        assert_eq!(url_host("not a url"), None);
+    }
+}

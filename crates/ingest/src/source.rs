@@ -1,0 +1,283 @@
+//! Expands the paths a user names into leaf documents: plain files, files found
+//! recursively in directories, members of zip archives (nested ones too), and
+//! standard input. Leaves are listed first (cheap) and read later, so that
+//! reading and parsing can run in parallel with bounded memory.
+
+use crate::decode::is_zip;
+use crate::InputError;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// How deep zip archives may nest inside each other.
+const MAX_ZIP_DEPTH: usize = 3;
+
+/// Where a leaf document's bytes are.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    File(PathBuf),
+    /// Member `index` of the archive at `archive` (itself possibly a member).
+    ZipMember {
+        archive: Box<Origin>,
+        index: usize,
+    },
+    Stdin,
+}
+
+/// A leaf document: a display path and where to read it from.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    /// `dir/file.txt`, `dir/a.zip!/2015-07-21.json`, `-` for stdin.
+    pub path: String,
+    pub origin: Origin,
+    /// The archive this leaf is a member of, by display path.
+    pub archive: Option<String>,
+    /// Size in bytes when known before reading (uncompressed for members).
+    pub size: Option<u64>,
+}
+
+/// A path that could not be listed.
+#[derive(Debug, Clone)]
+pub struct ListError {
+    pub path: String,
+    pub error: InputError,
+}
+
+fn io_err(e: std::io::Error) -> InputError {
+    InputError::Io(e.to_string())
+}
+
+/// Lists the leaves under `paths` in a stable order: arguments in the order
+/// given, directory entries sorted by name, archive members in archive order.
+/// Hidden files and directories (names starting with `.`) are skipped inside
+/// directories.
+pub fn list(paths: &[PathBuf], limit: u64) -> (Vec<Leaf>, Vec<ListError>) {
+    let mut leaves = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            leaves.push(Leaf {
+                path: "-".into(),
+                origin: Origin::Stdin,
+                archive: None,
+                size: None,
+            });
+        } else {
+            walk(p, &mut leaves, &mut errors, limit);
+        }
+    }
+    (leaves, errors)
+}
+
+fn walk(p: &Path, leaves: &mut Vec<Leaf>, errors: &mut Vec<ListError>, limit: u64) {
+    let display = p.display().to_string();
+    let meta = match fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) => {
+            return errors.push(ListError {
+                path: display,
+                error: io_err(e),
+            })
+        }
+    };
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = match fs::read_dir(p) {
+            Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+            Err(e) => {
+                return errors.push(ListError {
+                    path: display,
+                    error: io_err(e),
+                })
+            }
+        };
+        entries.retain(|e| {
+            !e.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        });
+        entries.sort();
+        for e in entries {
+            walk(&e, leaves, errors, limit);
+        }
+        return;
+    }
+    if !meta.is_file() {
+        return errors.push(ListError {
+            path: display,
+            error: InputError::Io("not a regular file".into()),
+        });
+    }
+    let origin = Origin::File(p.to_path_buf());
+    if meta.len() >= 4 && file_is_zip(p) {
+        list_zip(&display, origin, leaves, errors, limit, 0);
+    } else {
+        leaves.push(Leaf {
+            path: display,
+            origin,
+            archive: None,
+            size: Some(meta.len()),
+        });
+    }
+}
+
+fn file_is_zip(p: &Path) -> bool {
+    let mut head = [0u8; 4];
+    fs::File::open(p)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && is_zip(&head)
+}
+
+/// Opens an archive (a file, or a member read into memory) for reading.
+fn open_archive(
+    origin: &Origin,
+    limit: u64,
+) -> Result<zip::ZipArchive<std::io::Cursor<Vec<u8>>>, InputError> {
+    let bytes = read_origin(origin, limit, u64::MAX)?;
+    zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| InputError::Archive(e.to_string()))
+}
+
+fn list_zip(
+    display: &str,
+    origin: Origin,
+    leaves: &mut Vec<Leaf>,
+    errors: &mut Vec<ListError>,
+    limit: u64,
+    depth: usize,
+) {
+    let mut zip = match open_archive(&origin, limit) {
+        Ok(z) => z,
+        Err(error) => {
+            return errors.push(ListError {
+                path: display.to_string(),
+                error,
+            })
+        }
+    };
+    for index in 0..zip.len() {
+        let (name, size, is_dir) = match zip.by_index_raw(index) {
+            Ok(f) => (
+                f.name()
+                    .map(|n| n.into_owned())
+                    .unwrap_or_else(|_| String::from_utf8_lossy(f.name_raw()).into_owned()),
+                f.size(),
+                f.is_dir(),
+            ),
+            Err(e) => {
+                errors.push(ListError {
+                    path: format!("{display}!/#{index}"),
+                    error: InputError::Archive(e.to_string()),
+                });
+                continue;
+            }
+        };
+        let base = name.rsplit('/').next().unwrap_or(&name);
+        if is_dir || base.starts_with('.') || name.starts_with("__MACOSX/") {
+            continue;
+        }
+        let path = format!("{display}!/{name}");
+        let member = Origin::ZipMember {
+            archive: Box::new(origin.clone()),
+            index,
+        };
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".zip") && depth + 1 < MAX_ZIP_DEPTH && size <= limit {
+            list_zip(&path, member, leaves, errors, limit, depth + 1);
+        } else {
+            leaves.push(Leaf {
+                path,
+                origin: member,
+                archive: Some(display.to_string()),
+                size: Some(size),
+            });
+        }
+    }
+}
+
+/// Reads at most `limit` bytes of a file or stream; more is an error.
+fn read_limited<R: Read>(r: R, limit: u64) -> Result<Vec<u8>, InputError> {
+    let mut buf = Vec::new();
+    r.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(io_err)?;
+    if buf.len() as u64 > limit {
+        return Err(InputError::TooLarge {
+            size: buf.len() as u64,
+            limit,
+        });
+    }
+    Ok(buf)
+}
+
+/// Reads the bytes of `origin`: members of archives up to `limit` each,
+/// archives themselves up to `archive_limit`.
+fn read_origin(origin: &Origin, limit: u64, archive_limit: u64) -> Result<Vec<u8>, InputError> {
+    match origin {
+        Origin::File(p) => {
+            let f = fs::File::open(p).map_err(io_err)?;
+            read_limited(f, archive_limit)
+        }
+        Origin::Stdin => read_limited(std::io::stdin().lock(), limit),
+        Origin::ZipMember { archive, index } => {
+            let mut zip = open_archive(archive, limit)?;
+            let f = zip
+                .by_index(*index)
+                .map_err(|e| InputError::Archive(e.to_string()))?;
+            if f.size() > limit {
+                return Err(InputError::TooLarge {
+                    size: f.size(),
+                    limit,
+                });
+            }
+            read_limited(f, limit).map_err(|e| match e {
+                InputError::Io(m) => InputError::Archive(format!("cannot inflate member: {m}")),
+                e => e,
+            })
+        }
+    }
+}
+
+/// Reads a leaf's bytes, refusing anything over `limit` bytes.
+pub fn read(leaf: &Leaf, limit: u64) -> Result<Vec<u8>, InputError> {
+    if let Some(size) = leaf.size {
+        if size > limit {
+            return Err(InputError::TooLarge { size, limit });
+        }
+    }
+    match &leaf.origin {
+        Origin::File(_) => read_origin(&leaf.origin, limit, limit),
+        _ => read_origin(&leaf.origin, limit, u64::MAX),
+    }
+}
+
+/// Reads all members of one archive at once (each archive is opened once, not
+/// once per member): returns the bytes of every leaf in `leaves` whose origin is
+/// a direct member of the same archive, in order.
+pub fn read_members(leaves: &[Leaf], limit: u64) -> Vec<Result<Vec<u8>, InputError>> {
+    let Some(Origin::ZipMember { archive, .. }) = leaves.first().map(|l| &l.origin) else {
+        return leaves.iter().map(|l| read(l, limit)).collect();
+    };
+    let mut zip = match open_archive(archive, limit) {
+        Ok(z) => z,
+        Err(e) => return leaves.iter().map(|_| Err(e.clone())).collect(),
+    };
+    leaves
+        .iter()
+        .map(|l| {
+            let Origin::ZipMember { index, .. } = &l.origin else {
+                return read(l, limit);
+            };
+            let f = zip
+                .by_index(*index)
+                .map_err(|e| InputError::Archive(e.to_string()))?;
+            if f.size() > limit {
+                return Err(InputError::TooLarge {
+                    size: f.size(),
+                    limit,
+                });
+            }
+            read_limited(f, limit)
+        })
+        .collect()
+}
