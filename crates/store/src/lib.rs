@@ -1,1 +1,245 @@
-//! placeholder
+//! Storage for rasd.
+//!
+//! [`Store`] is what the rest of rasd talks to; [`SqliteStore`] implements it
+//! on an embedded SQLite database (bundled, no server). A PostgreSQL backend for
+//! many machines will implement the same trait.
+//!
+//! Consistency: every input document is written in one transaction together
+//! with its articles, rejected records and the flag that it is complete, so a
+//! process killed mid-ingest leaves a consistent database, and the next run
+//! redoes exactly the inputs that did not commit. Articles have a unique key
+//! (their URL when they have one, else the hash of their input's raw bytes and
+//! their position in it), which makes re-ingest idempotent.
+
+mod sqlite;
+
+pub use sqlite::{body_hash, SqliteStore};
+
+use rasd_doc::Article;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database {path}: {reason}")]
+    Open { path: String, reason: String },
+    #[error("corrupt stored data in {what}: {reason}")]
+    Corrupt { what: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One input document (a file, an archive member, stdin) and what it yielded.
+#[derive(Debug)]
+pub struct InputBatch<'a> {
+    pub path: &'a str,
+    /// The archive the input is a member of, by display path.
+    pub archive: Option<&'a str>,
+    /// SHA-256 of the raw bytes, lowercase hex.
+    pub sha256: &'a str,
+    pub size: u64,
+    pub format: &'a str,
+    pub encoding: &'a str,
+    /// The raw bytes, deflate-compressed with [`compress`].
+    pub raw_deflated: &'a [u8],
+    /// Records the input holds (1 for a page).
+    pub records: u32,
+    pub articles: &'a [Article],
+    /// Records that were not ingested: (record index, reason).
+    pub rejects: &'a [(u32, String)],
+    /// An error that stopped reading part-way.
+    pub error: Option<&'a str>,
+}
+
+/// What writing one input did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct WriteOutcome {
+    /// Articles stored now.
+    pub new_articles: u32,
+    /// Of those, articles split off a page ("read also" appendages).
+    pub appended: u32,
+    /// Articles whose key was already stored (re-ingest, same URL).
+    pub already_stored: u32,
+    /// New articles whose body equals the body of an earlier article.
+    pub exact_duplicates: u32,
+}
+
+/// What the store knows of an input already seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputStatus {
+    pub complete: bool,
+    pub records: u32,
+    pub articles: u32,
+    pub rejects: u32,
+    /// The error that stopped reading it part-way, if any.
+    pub error: Option<String>,
+}
+
+/// An article as stored, with its id and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArticle {
+    pub id: i64,
+    pub key: String,
+    pub input_id: i64,
+    pub input_path: String,
+    pub format: String,
+    pub encoding: String,
+    pub appended_to: Option<i64>,
+    pub exact_duplicate_of: Option<i64>,
+    pub article: Article,
+}
+
+/// Which articles to list.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleQuery {
+    /// Only pages (no appended items).
+    pub pages_only: bool,
+    pub source_label: Option<String>,
+    /// Only articles with an id greater than this (cursor).
+    pub after_id: Option<i64>,
+    pub limit: Option<u64>,
+}
+
+/// Counts over the whole store.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    pub inputs: u64,
+    pub inputs_incomplete: u64,
+    pub inputs_by_format: Vec<(String, u64)>,
+    pub articles: u64,
+    pub pages: u64,
+    pub appended: u64,
+    pub exact_duplicates: u64,
+    pub with_published_date: u64,
+    pub rejected_records: u64,
+    pub reject_reasons: Vec<(String, u64)>,
+    pub input_errors: u64,
+    pub sources: Vec<(String, u64)>,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    pub raw_bytes: u64,
+    pub raw_bytes_stored: u64,
+}
+
+/// A rejected record or an input error, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub path: String,
+    pub record: Option<u32>,
+    pub reason: String,
+}
+
+/// The storage interface.
+pub trait Store {
+    /// What is known of the input with this raw-bytes hash, if anything.
+    fn input_status(&self, sha256: &str) -> Result<Option<InputStatus>>;
+    /// Writes one input and everything it yielded, atomically.
+    fn write_input(&mut self, batch: &InputBatch) -> Result<WriteOutcome>;
+    /// Articles in id order.
+    fn articles(&self, q: &ArticleQuery, f: &mut dyn FnMut(StoredArticle) -> bool) -> Result<()>;
+    fn article(&self, id: i64) -> Result<Option<StoredArticle>>;
+    /// The decoded-or-raw original bytes of an input.
+    fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>>;
+    fn stats(&self) -> Result<Stats>;
+    /// Articles split off page `page_id`: (id, title).
+    fn appended_items(&self, page_id: i64) -> Result<Vec<(i64, Option<String>)>>;
+    /// Ids of all articles whose body equals this one's, in id order
+    /// (including `id` itself); one element when it has no exact duplicate.
+    fn exact_duplicate_group(&self, id: i64) -> Result<Vec<i64>>;
+    /// Rejected records and input errors, in input order.
+    fn problems(&self, limit: u64) -> Result<Vec<Problem>>;
+}
+
+/// Deflate-compresses raw input bytes for storage (fast level: ingest speed
+/// matters more than the last few percent of size).
+pub fn compress(raw: &[u8]) -> Vec<u8> {
+    use flate2::write::DeflateEncoder;
+    use std::io::Write;
+    let mut enc = DeflateEncoder::new(
+        Vec::with_capacity(raw.len() / 3),
+        flate2::Compression::fast(),
+    );
+    enc.write_all(raw).expect("writing to a Vec cannot fail");
+    enc.finish().expect("writing to a Vec cannot fail")
+}
+
+pub fn decompress(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(data).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Where an article came from: the input's path and the article's position.
+#[derive(Debug, Serialize)]
+struct InputRef<'a> {
+    path: &'a str,
+    index: u32,
+    record: Option<u32>,
+}
+
+/// The JSON contract of an article (`rasd articles --json`, the HTTP API).
+#[derive(Debug, Serialize)]
+struct ArticleJson<'a> {
+    id: i64,
+    kind: &'static str,
+    input: InputRef<'a>,
+    source_label: &'a Option<String>,
+    publisher: &'a Option<String>,
+    original_source: &'a Option<String>,
+    url: &'a Option<String>,
+    title: &'a Option<String>,
+    published: Option<String>,
+    crawled: Option<String>,
+    author: &'a Option<String>,
+    encoding: &'a str,
+    format: &'a str,
+    body: &'a str,
+    summary: &'a Option<String>,
+    caption: &'a Option<String>,
+    tags: &'a [String],
+    related: &'a [String],
+    links: &'a [String],
+    appended_to: Option<i64>,
+    exact_duplicate_of: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regions: Option<&'a [rasd_doc::Region]>,
+}
+
+impl StoredArticle {
+    /// The article as its JSON contract; `regions` adds the typed regions of
+    /// the source text.
+    pub fn to_json(&self, regions: bool) -> serde_json::Value {
+        let a = &self.article;
+        let v = ArticleJson {
+            id: self.id,
+            kind: a.kind.as_str(),
+            input: InputRef {
+                path: &self.input_path,
+                index: a.index,
+                record: a.record,
+            },
+            source_label: &a.source_label,
+            publisher: &a.publisher,
+            original_source: &a.original_source,
+            url: &a.url,
+            title: &a.title,
+            published: a.published.map(|d| d.to_string()),
+            crawled: a.crawled.map(|d| d.to_string()),
+            author: &a.author,
+            encoding: &self.encoding,
+            format: &self.format,
+            body: &a.body,
+            summary: &a.summary,
+            caption: &a.caption,
+            tags: &a.tags,
+            related: &a.related,
+            links: &a.links,
+            appended_to: self.appended_to,
+            exact_duplicate_of: self.exact_duplicate_of,
+            regions: regions.then_some(&a.regions[..]),
+        };
+        serde_json::to_value(v).expect("plain data serialises")
+    }
+}

@@ -1,0 +1,465 @@
+//! The embedded SQLite backend.
+
+use crate::{
+    decompress, ArticleQuery, InputBatch, InputStatus, Problem, Result, Stats, Store, StoreError,
+    StoredArticle, WriteOutcome,
+};
+use rasd_doc::{Alignment, Article, ArticleKind, DateValue, Region, Segment};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::path::Path;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how
+/// many have run. Never edit a released migration: add a new one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE inputs (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL,
+    archive     TEXT,
+    sha256      TEXT NOT NULL UNIQUE,
+    size        INTEGER NOT NULL,
+    format      TEXT NOT NULL,
+    encoding    TEXT NOT NULL,
+    raw         BLOB NOT NULL,
+    records     INTEGER NOT NULL,
+    error       TEXT,
+    complete    INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE articles (
+    id              INTEGER PRIMARY KEY,
+    key             TEXT NOT NULL UNIQUE,
+    input_id        INTEGER NOT NULL REFERENCES inputs(id),
+    input_index     INTEGER NOT NULL,
+    record          INTEGER,
+    kind            TEXT NOT NULL CHECK (kind IN ('page', 'appended')),
+    appended_to     INTEGER REFERENCES articles(id),
+    url             TEXT,
+    source_label    TEXT,
+    publisher       TEXT,
+    original_source TEXT,
+    author          TEXT,
+    title           TEXT,
+    published       TEXT,
+    crawled         TEXT,
+    body            TEXT NOT NULL,
+    body_hash       TEXT NOT NULL,
+    summary         TEXT,
+    caption         TEXT,
+    tags            TEXT NOT NULL,
+    related         TEXT NOT NULL,
+    links           TEXT NOT NULL,
+    alignment       TEXT NOT NULL,
+    regions         TEXT NOT NULL,
+    exact_dup_of    INTEGER REFERENCES articles(id),
+    parent_index    INTEGER
+);
+CREATE INDEX articles_body_hash ON articles(body_hash);
+CREATE INDEX articles_input ON articles(input_id);
+CREATE INDEX articles_appended_to ON articles(appended_to);
+CREATE TABLE rejects (
+    input_id INTEGER NOT NULL REFERENCES inputs(id),
+    record   INTEGER NOT NULL,
+    reason   TEXT NOT NULL,
+    PRIMARY KEY (input_id, record)
+);
+"#];
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+/// The hash that decides exact duplicates: bodies equal up to whitespace.
+/// SHA-256 of the words joined by single spaces, first 128 bits in hex.
+pub fn body_hash(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (i, w) in body.split_whitespace().enumerate() {
+        if i > 0 {
+            h.update(b" ");
+        }
+        h.update(w.as_bytes());
+    }
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("serialising plain data cannot fail")
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
+        what: what.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// The unique key of an article: its URL (with the position for items split
+/// off the same record), else its input's hash and position.
+fn article_key(a: &Article, sha256: &str) -> String {
+    match (&a.url, a.parent) {
+        (Some(u), None) => format!("url:{u}"),
+        (Some(u), Some(p)) => format!("url:{u}#{}", a.index - p),
+        (None, _) => format!("doc:{sha256}#{}", a.index),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path).map_err(|e| StoreError::Open {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        Self::init(conn, &path.display().to_string())
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?, ":memory:")
+    }
+
+    fn init(conn: Connection, path: &str) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version as usize > MIGRATIONS.len() {
+            return Err(StoreError::Open {
+                path: path.into(),
+                reason: format!(
+                    "schema version {version} is newer than this rasd knows ({})",
+                    MIGRATIONS.len()
+                ),
+            });
+        }
+        for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(m)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(SqliteStore { conn })
+    }
+
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    const ARTICLE_COLS: &'static str = "a.id, a.key, a.input_id, i.path, i.format, i.encoding, a.appended_to, a.exact_dup_of, a.kind, a.input_index, a.record, a.url, a.source_label, a.publisher, a.original_source, a.author, a.title, a.published, a.crawled, a.body, a.summary, a.caption, a.tags, a.related, a.links, a.alignment, a.regions, a.parent_index";
+
+    fn row_to_article(r: &Row) -> rusqlite::Result<(StoredArticle, [String; 5])> {
+        let kind: String = r.get(8)?;
+        let mut a = Article::new(
+            if kind == "page" {
+                ArticleKind::Page
+            } else {
+                ArticleKind::Appended
+            },
+            r.get(9)?,
+        );
+        a.record = r.get(10)?;
+        a.url = r.get(11)?;
+        a.source_label = r.get(12)?;
+        a.publisher = r.get(13)?;
+        a.original_source = r.get(14)?;
+        a.author = r.get(15)?;
+        a.title = r.get(16)?;
+        a.published = r
+            .get::<_, Option<String>>(17)?
+            .as_deref()
+            .and_then(DateValue::parse_iso);
+        a.crawled = r
+            .get::<_, Option<String>>(18)?
+            .as_deref()
+            .and_then(DateValue::parse_iso);
+        a.body = r.get(19)?;
+        a.summary = r.get(20)?;
+        a.caption = r.get(21)?;
+        a.parent = r.get(27)?;
+        let json_cols = [r.get(22)?, r.get(23)?, r.get(24)?, r.get(25)?, r.get(26)?];
+        let sa = StoredArticle {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            input_id: r.get(2)?,
+            input_path: r.get(3)?,
+            format: r.get(4)?,
+            encoding: r.get(5)?,
+            appended_to: r.get(6)?,
+            exact_duplicate_of: r.get(7)?,
+            article: a,
+        };
+        Ok((sa, json_cols))
+    }
+
+    fn finish_article((mut sa, cols): (StoredArticle, [String; 5])) -> Result<StoredArticle> {
+        let what = format!("article {}", sa.id);
+        let a = &mut sa.article;
+        a.tags = parse_json(&cols[0], &what)?;
+        a.related = parse_json(&cols[1], &what)?;
+        a.links = parse_json(&cols[2], &what)?;
+        let segs: Vec<(usize, usize, usize)> = parse_json(&cols[3], &what)?;
+        a.body_alignment = Alignment::from_segments(
+            segs.into_iter()
+                .map(|(dst, src, len)| Segment { dst, src, len })
+                .collect(),
+        )
+        .map_err(|reason| StoreError::Corrupt {
+            what: what.clone(),
+            reason,
+        })?;
+        a.regions = parse_json::<Vec<Region>>(&cols[4], &what)?;
+        Ok(sa)
+    }
+}
+
+impl Store for SqliteStore {
+    fn input_status(&self, sha256: &str) -> Result<Option<InputStatus>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT complete, records, (SELECT count(*) FROM articles WHERE input_id = inputs.id), (SELECT count(*) FROM rejects WHERE input_id = inputs.id), error FROM inputs WHERE sha256 = ?1",
+            )?
+            .query_row([sha256], |r| Ok(InputStatus { complete: r.get::<_, i64>(0)? != 0, records: r.get(1)?, articles: r.get(2)?, rejects: r.get(3)?, error: r.get(4)? }))
+            .optional()?;
+        Ok(row)
+    }
+
+    fn write_input(&mut self, b: &InputBatch) -> Result<WriteOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut out = WriteOutcome::default();
+        let existing: Option<(i64, i64)> = tx
+            .prepare_cached("SELECT id, complete FROM inputs WHERE sha256 = ?1")?
+            .query_row([b.sha256], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let input_id = match existing {
+            Some((_, 1)) => {
+                out.already_stored = b.articles.len() as u32;
+                return Ok(out);
+            }
+            Some((id, _)) => id,
+            None => {
+                tx.prepare_cached("INSERT INTO inputs (path, archive, sha256, size, format, encoding, raw, records, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
+                    b.path,
+                    b.archive,
+                    b.sha256,
+                    b.size as i64,
+                    b.format,
+                    b.encoding,
+                    b.raw_deflated,
+                    b.records,
+                    b.error
+                ])?;
+                tx.last_insert_rowid()
+            }
+        };
+        {
+            let mut ids: Vec<Option<i64>> = Vec::with_capacity(b.articles.len());
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles (key, input_id, input_index, record, kind, appended_to, url, source_label, publisher, original_source, author, title, published, crawled, body, body_hash, summary, caption, tags, related, links, alignment, regions, exact_dup_of, parent_index)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)
+                 ON CONFLICT(key) DO NOTHING",
+            )?;
+            let mut by_key = tx.prepare_cached("SELECT id FROM articles WHERE key = ?1")?;
+            let mut by_hash =
+                tx.prepare_cached("SELECT min(id) FROM articles WHERE body_hash = ?1")?;
+            for a in b.articles {
+                let key = article_key(a, b.sha256);
+                let parent_id = a
+                    .parent
+                    .and_then(|p| ids.get(p as usize).copied().flatten());
+                let hash = body_hash(&a.body);
+                let dup_of: Option<i64> = by_hash.query_row([&hash], |r| r.get(0))?;
+                let segs: Vec<(usize, usize, usize)> = a
+                    .body_alignment
+                    .segments()
+                    .iter()
+                    .map(|s| (s.dst, s.src, s.len))
+                    .collect();
+                let n = insert.execute(params![
+                    key,
+                    input_id,
+                    a.index,
+                    a.record,
+                    a.kind.as_str(),
+                    parent_id,
+                    a.url,
+                    a.source_label,
+                    a.publisher,
+                    a.original_source,
+                    a.author,
+                    a.title,
+                    a.published.map(|d| d.to_string()),
+                    a.crawled.map(|d| d.to_string()),
+                    a.body,
+                    hash,
+                    a.summary,
+                    a.caption,
+                    json(&a.tags),
+                    json(&a.related),
+                    json(&a.links),
+                    json(&segs),
+                    json(&a.regions),
+                    dup_of,
+                    a.parent,
+                ])?;
+                if n == 1 {
+                    ids.push(Some(tx.last_insert_rowid()));
+                    out.new_articles += 1;
+                    if a.kind == ArticleKind::Appended {
+                        out.appended += 1;
+                    }
+                    if dup_of.is_some() {
+                        out.exact_duplicates += 1;
+                    }
+                } else {
+                    ids.push(by_key.query_row([&key], |r| r.get(0)).optional()?);
+                    out.already_stored += 1;
+                }
+            }
+            let mut rej = tx.prepare_cached(
+                "INSERT OR REPLACE INTO rejects (input_id, record, reason) VALUES (?1, ?2, ?3)",
+            )?;
+            for (record, reason) in b.rejects {
+                rej.execute(params![input_id, record, reason])?;
+            }
+        }
+        tx.prepare_cached(
+            "UPDATE inputs SET complete = 1, records = ?2, error = ?3 WHERE id = ?1",
+        )?
+        .execute(params![input_id, b.records, b.error])?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn articles(&self, q: &ArticleQuery, f: &mut dyn FnMut(StoredArticle) -> bool) -> Result<()> {
+        let mut sql = format!(
+            "SELECT {} FROM articles a JOIN inputs i ON i.id = a.input_id WHERE a.id > ?1",
+            Self::ARTICLE_COLS
+        );
+        if q.pages_only {
+            sql.push_str(" AND a.kind = 'page'");
+        }
+        if q.source_label.is_some() {
+            sql.push_str(" AND a.source_label = ?2");
+        } else {
+            sql.push_str(" AND ?2 IS NULL");
+        }
+        sql.push_str(" ORDER BY a.id LIMIT ?3");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let limit = q.limit.map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64);
+        let mut rows = stmt.query(params![q.after_id.unwrap_or(0), q.source_label, limit])?;
+        while let Some(r) = rows.next()? {
+            let sa = Self::finish_article(Self::row_to_article(r)?)?;
+            if !f(sa) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn article(&self, id: i64) -> Result<Option<StoredArticle>> {
+        let sql = format!(
+            "SELECT {} FROM articles a JOIN inputs i ON i.id = a.input_id WHERE a.id = ?1",
+            Self::ARTICLE_COLS
+        );
+        let row = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], Self::row_to_article)
+            .optional()?;
+        row.map(Self::finish_article).transpose()
+    }
+
+    fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>> {
+        let raw: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT raw FROM inputs WHERE id = ?1", [input_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        raw.map(|d| {
+            decompress(&d).map_err(|e| StoreError::Corrupt {
+                what: format!("input {input_id}"),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()
+    }
+
+    fn stats(&self) -> Result<Stats> {
+        let c = &self.conn;
+        let one =
+            |sql: &str| -> Result<u64> { Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+        let pairs = |sql: &str| -> Result<Vec<(String, u64)>> {
+            let mut s = c.prepare(sql)?;
+            let v = s
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(v)
+        };
+        Ok(Stats {
+            inputs: one("SELECT count(*) FROM inputs")?,
+            inputs_incomplete: one("SELECT count(*) FROM inputs WHERE complete = 0")?,
+            inputs_by_format: pairs("SELECT format, count(*) FROM inputs GROUP BY format ORDER BY 2 DESC")?,
+            articles: one("SELECT count(*) FROM articles")?,
+            pages: one("SELECT count(*) FROM articles WHERE kind = 'page'")?,
+            appended: one("SELECT count(*) FROM articles WHERE kind = 'appended'")?,
+            exact_duplicates: one("SELECT count(*) FROM articles WHERE exact_dup_of IS NOT NULL")?,
+            with_published_date: one("SELECT count(*) FROM articles WHERE published IS NOT NULL")?,
+            rejected_records: one("SELECT count(*) FROM rejects")?,
+            reject_reasons: pairs("SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC LIMIT 10")?,
+            input_errors: one("SELECT count(*) FROM inputs WHERE error IS NOT NULL")?,
+            sources: pairs("SELECT coalesce(source_label, '(none)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20")?,
+            first_published: c.query_row("SELECT min(substr(published, 1, 10)) FROM articles", [], |r| r.get(0))?,
+            last_published: c.query_row("SELECT max(substr(published, 1, 10)) FROM articles", [], |r| r.get(0))?,
+            raw_bytes: one("SELECT coalesce(sum(size), 0) FROM inputs")?,
+            raw_bytes_stored: one("SELECT coalesce(sum(length(raw)), 0) FROM inputs")?,
+        })
+    }
+
+    fn appended_items(&self, page_id: i64) -> Result<Vec<(i64, Option<String>)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, title FROM articles WHERE appended_to = ?1 ORDER BY id")?;
+        let v = s
+            .query_map([page_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    fn exact_duplicate_group(&self, id: i64) -> Result<Vec<i64>> {
+        let mut s = self.conn.prepare_cached("SELECT b.id FROM articles a JOIN articles b ON b.body_hash = a.body_hash WHERE a.id = ?1 ORDER BY b.id")?;
+        let v = s
+            .query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
+    }
+
+    fn problems(&self, limit: u64) -> Result<Vec<Problem>> {
+        let mut out = Vec::new();
+        let mut s = self.conn.prepare(
+            "SELECT path, NULL, error FROM inputs WHERE error IS NOT NULL
+             UNION ALL SELECT i.path, r.record, r.reason FROM rejects r JOIN inputs i ON i.id = r.input_id
+             ORDER BY 1, 2 LIMIT ?1",
+        )?;
+        let mut rows = s.query([limit.min(i64::MAX as u64) as i64])?;
+        while let Some(r) = rows.next()? {
+            out.push(Problem {
+                path: r.get(0)?,
+                record: r.get(1)?,
+                reason: r.get(2)?,
+            });
+        }
+        Ok(out)
+    }
+}
