@@ -1,1 +1,258 @@
-fn main() {}
+//! `rasd`: the command-line interface. A thin layer over the library crates.
+
+mod progress;
+mod show;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use rasd_pipeline::{IngestOptions, Summary};
+use rasd_store::{ArticleQuery, SqliteStore, Store};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "rasd", version, about = "rasd (رصد): offline, Arabic-native news intelligence", long_about = None)]
+struct Cli {
+    /// The SQLite database to use (created if missing).
+    #[arg(long, global = true, env = "RASD_DB", default_value = "rasd.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest raw news: text scrapes, HTML, JSON, JSON Lines, zip archives; files, directories (recursively) or - for stdin.
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Largest input accepted, in MB (a file or an archive member).
+        #[arg(long, default_value_t = 50.0)]
+        max_file_size: f64,
+        /// Map a JSON field to an article attribute, e.g. `--field body=content_ar` (title, body, published, crawled, url, source, author).
+        #[arg(long = "field", value_name = "ATTR=FIELD")]
+        fields: Vec<String>,
+        /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List articles.
+    Articles {
+        /// JSON Lines, one article per line.
+        #[arg(long)]
+        json: bool,
+        /// Only pages, no appended items.
+        #[arg(long)]
+        pages: bool,
+        /// Only articles with this source label.
+        #[arg(long)]
+        source: Option<String>,
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Only articles with an id greater than this.
+        #[arg(long)]
+        after: Option<i64>,
+        /// Include the typed regions of the source text (with --json).
+        #[arg(long)]
+        regions: bool,
+    },
+    /// Show one article.
+    Show {
+        id: i64,
+        /// The article as JSON, regions included.
+        #[arg(long)]
+        json: bool,
+        /// Also print the original input text with every recognised region marked.
+        #[arg(long)]
+        source: bool,
+    },
+    /// Counts over the store.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rejected records and input errors recorded in the store.
+    Problems {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 1000)]
+        limit: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`rasd articles | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("rasd: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn open(db: &std::path::Path) -> Result<SqliteStore> {
+    SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Ingest {
+            paths,
+            max_file_size,
+            fields,
+            json,
+        } => {
+            let mut opts = IngestOptions {
+                max_file_size: (max_file_size * 1024.0 * 1024.0) as u64,
+                ..Default::default()
+            };
+            for f in &fields {
+                opts.parse.fields.set(f).map_err(anyhow::Error::msg)?;
+            }
+            let mut store = open(&cli.db)?;
+            let bar = progress::Bar::new();
+            let sum = rasd_pipeline::ingest(&mut store, &paths, &opts, &bar)?;
+            if json {
+                println!("{}", serde_json::to_string(&sum)?);
+            } else {
+                print_summary(&sum);
+            }
+            Ok(if sum.all_failed() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Articles {
+            json,
+            pages,
+            source,
+            limit,
+            after,
+            regions,
+        } => {
+            let store = open(&cli.db)?;
+            let q = ArticleQuery {
+                pages_only: pages,
+                source_label: source,
+                after_id: after,
+                limit,
+            };
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let mut err = None;
+            store.articles(&q, &mut |a| {
+                let r = if json {
+                    serde_json::to_writer(&mut out, &a.to_json(regions))
+                        .map_err(std::io::Error::from)
+                        .and_then(|_| writeln!(out))
+                } else {
+                    show::article_line(&mut out, &a)
+                };
+                match r {
+                    Ok(()) => true,
+                    Err(e) => {
+                        err = Some(e);
+                        false
+                    }
+                }
+            })?;
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, json, source } => {
+            let store = open(&cli.db)?;
+            let Some(a) = store.article(id)? else {
+                eprintln!("rasd: no article with id {id} in {}", cli.db.display());
+                return Ok(ExitCode::from(1));
+            };
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            if json {
+                serde_json::to_writer_pretty(&mut out, &a.to_json(true))?;
+                writeln!(out)?;
+            } else {
+                show::article(&mut out, &store, &a, source)?;
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { json } => {
+            let store = open(&cli.db)?;
+            let s = store.stats()?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                show::stats(&mut std::io::stdout().lock(), &s, &cli.db)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Problems { json, limit } => {
+            let store = open(&cli.db)?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            for p in store.problems(limit)? {
+                if json {
+                    serde_json::to_writer(&mut out, &p)?;
+                    writeln!(out)?;
+                } else {
+                    match p.record {
+                        Some(r) => writeln!(out, "{}: record {r}: {}", p.path, p.reason)?,
+                        None => writeln!(out, "{}: {}", p.path, p.reason)?,
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_summary(s: &Summary) {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(
+        o,
+        "inputs: {} ({} new, {} unchanged, {} failed), {:.1} MB in {:.1} s",
+        s.inputs,
+        s.inputs_new,
+        s.inputs_unchanged,
+        s.inputs_failed,
+        s.bytes as f64 / 1e6,
+        s.seconds
+    );
+    let _ = writeln!(
+        o,
+        "records: {} = {} new + {} already stored + {} rejected",
+        s.records, s.records_new, s.records_already_stored, s.records_rejected
+    );
+    let _ = writeln!(
+        o,
+        "articles: {} new ({} pages, {} appended items split off), {} exact duplicates marked, {} duplicates skipped",
+        s.articles_new,
+        s.articles_new - s.appended_split,
+        s.appended_split,
+        s.exact_duplicates,
+        s.duplicates_skipped
+    );
+    let _ = writeln!(o, "errors: {}", s.errors.len());
+    for e in &s.errors {
+        let _ = writeln!(o, "  error: {}: {}", e.path, e.reason);
+    }
+    if s.records_rejected > 0 {
+        let _ = writeln!(o, "(rejected records are listed by `rasd problems`)");
+    }
+}

@@ -1,0 +1,291 @@
+//! Human-readable output.
+//!
+//! Arabic is printed in logical order, one paragraph per line block, with
+//! English labels on lines of their own: terminals that implement the Unicode
+//! bidi algorithm (VTE/GNOME Terminal, Konsole, iTerm2, mlterm, Windows
+//! Terminal) then lay out each Arabic line right-to-left without mixing it up
+//! with a left-to-right label. Lines are wrapped by words, never inside one.
+
+use rasd_doc::RegionKind;
+use rasd_store::{Stats, Store, StoredArticle};
+use std::io::{self, Write};
+use std::path::Path;
+
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 20)
+        .unwrap_or(100)
+}
+
+/// Wraps `text` at `width` columns (counted in chars), paragraph by paragraph.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    for (pi, para) in text.split('\n').enumerate() {
+        if pi > 0 {
+            out.push('\n');
+        }
+        let mut col = 0;
+        out.push_str(indent);
+        for w in para.split_whitespace() {
+            let wl = w.chars().count();
+            if col > 0 && col + 1 + wl > width {
+                out.push('\n');
+                out.push_str(indent);
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(w);
+            col += wl;
+        }
+    }
+    out
+}
+
+fn short(s: &str, n: usize) -> String {
+    let mut it = s.chars();
+    let head: String = it.by_ref().take(n).collect();
+    if it.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+/// One line per article: id, kind, date, source, title.
+pub fn article_line(out: &mut impl Write, a: &StoredArticle) -> io::Result<()> {
+    let ar = &a.article;
+    let date = ar
+        .published
+        .map(|d| d.date().to_string())
+        .unwrap_or_else(|| "----------".into());
+    let kind = match a.appended_to {
+        Some(p) => format!("↳{p}"),
+        None => "page".into(),
+    };
+    let source = ar
+        .source_label
+        .as_deref()
+        .or(ar.publisher.as_deref())
+        .unwrap_or("-");
+    let title = ar.title.as_deref().unwrap_or("(untitled)");
+    writeln!(
+        out,
+        "{:>6}  {:<6}  {}  {:<14}  {}",
+        a.id,
+        kind,
+        date,
+        short(source, 14),
+        short(title, 70)
+    )
+}
+
+pub fn article(
+    out: &mut impl Write,
+    store: &dyn Store,
+    a: &StoredArticle,
+    with_source: bool,
+) -> anyhow::Result<()> {
+    let ar = &a.article;
+    let w = width();
+    writeln!(out, "article {} ({})", a.id, ar.kind.as_str())?;
+    writeln!(
+        out,
+        "input:      {} (article {}{}), {}, {}",
+        a.input_path,
+        ar.index,
+        ar.record
+            .map(|r| format!(", record {r}"))
+            .unwrap_or_default(),
+        a.format,
+        a.encoding
+    )?;
+    if let Some(p) = a.appended_to {
+        writeln!(out, "appended to: article {p}")?;
+    }
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    writeln!(
+        out,
+        "published:  {}",
+        ar.published
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "unknown".into())
+    )?;
+    if let Some(c) = ar.crawled {
+        writeln!(out, "crawled:    {c}")?;
+    }
+    if let Some(u) = &ar.url {
+        writeln!(out, "url:        {u}")?;
+    }
+    for (label, v) in [
+        ("source label", &ar.source_label),
+        ("publisher", &ar.publisher),
+        ("original source", &ar.original_source),
+        ("author", &ar.author),
+    ] {
+        if v.is_some() {
+            writeln!(out, "{label}:")?;
+            writeln!(out, "  {}", opt(v))?;
+        }
+    }
+    let group = store.exact_duplicate_group(a.id)?;
+    if group.len() > 1 {
+        let others: Vec<String> = group
+            .iter()
+            .filter(|&&g| g != a.id)
+            .map(|g| g.to_string())
+            .collect();
+        writeln!(out, "exact duplicates: articles {}", others.join(", "))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "title:")?;
+    writeln!(
+        out,
+        "{}",
+        wrap(ar.title.as_deref().unwrap_or("(untitled)"), w, "  ")
+    )?;
+    if let Some(c) = &ar.caption {
+        writeln!(out, "caption:")?;
+        writeln!(out, "{}", wrap(c, w, "  "))?;
+    }
+    if let Some(s) = &ar.summary {
+        writeln!(out, "summary:")?;
+        writeln!(out, "{}", wrap(s, w, "  "))?;
+    }
+    writeln!(out, "body:")?;
+    writeln!(out, "{}", wrap(&ar.body, w, "  "))?;
+    if !ar.tags.is_empty() {
+        writeln!(out, "tags:")?;
+        for t in &ar.tags {
+            writeln!(out, "  • {t}")?;
+        }
+    }
+    if !ar.links.is_empty() {
+        writeln!(out, "links:")?;
+        for l in &ar.links {
+            writeln!(out, "  {l}")?;
+        }
+    }
+    if !ar.related.is_empty() {
+        writeln!(out, "related headlines ({}):", ar.related.len())?;
+        for r in &ar.related {
+            writeln!(out, "  • {r}")?;
+        }
+    }
+    let items = store.appended_items(a.id)?;
+    if !items.is_empty() {
+        writeln!(out, "appended items split off ({}):", items.len())?;
+        for (id, t) in items {
+            writeln!(out, "  article {id}:")?;
+            writeln!(out, "    {}", t.as_deref().unwrap_or("(untitled)"))?;
+        }
+    }
+    if with_source {
+        source_view(out, store, a)?;
+    }
+    Ok(())
+}
+
+fn region_label(k: RegionKind) -> &'static str {
+    match k {
+        RegionKind::CrawlerHeader => "header",
+        RegionKind::Title => "title",
+        RegionKind::RepeatedTitle => "title again",
+        RegionKind::DateLine => "date",
+        RegionKind::Caption => "caption",
+        RegionKind::Summary => "summary",
+        RegionKind::UiResidue => "ui",
+        RegionKind::SourceLine => "source",
+        RegionKind::TagLine => "tags",
+        RegionKind::Dateline => "dateline",
+        RegionKind::ReadAlsoMarker => "read-also",
+        RegionKind::RelatedHeadline => "related",
+        RegionKind::Link => "link",
+        RegionKind::Boilerplate => "boilerplate",
+        RegionKind::Body => "body",
+        RegionKind::Appended => "appended",
+    }
+}
+
+/// Prints the regions of the article's source text, each with its kind and
+/// byte span.
+fn source_view(out: &mut impl Write, store: &dyn Store, a: &StoredArticle) -> anyhow::Result<()> {
+    let Some(raw) = store.input_raw(a.input_id)? else {
+        return Ok(());
+    };
+    writeln!(out)?;
+    writeln!(out, "source regions (byte offsets into the decoded input):")?;
+    let text = match rasd_ingest::decode::decode(&raw) {
+        Ok(d) => d.text,
+        Err(e) => {
+            writeln!(out, "  (cannot decode the stored input: {e})")?;
+            return Ok(());
+        }
+    };
+    // JSON records: offsets refer to the record's content, not shown here.
+    if a.article.record.is_some() {
+        writeln!(
+            out,
+            "  (offsets refer to the content field of record {})",
+            a.article.record.unwrap_or(0)
+        )?;
+        return Ok(());
+    }
+    let mut regions = a.article.regions.clone();
+    regions.sort_by_key(|r| (r.span.start, r.span.end));
+    for r in regions {
+        let s = text
+            .get(r.span.start..r.span.end)
+            .unwrap_or("(span out of range)");
+        writeln!(
+            out,
+            "  [{:>6}..{:<6}] {:<12}",
+            r.span.start,
+            r.span.end,
+            region_label(r.kind)
+        )?;
+        writeln!(out, "    {}", short(s, 160).replace('\n', " ⏎ "))?;
+    }
+    Ok(())
+}
+
+pub fn stats(out: &mut impl Write, s: &Stats, db: &Path) -> io::Result<()> {
+    writeln!(out, "database:   {}", db.display())?;
+    writeln!(
+        out,
+        "inputs:     {} ({} incomplete, {} with errors), {:.1} MB raw, {:.1} MB stored",
+        s.inputs,
+        s.inputs_incomplete,
+        s.input_errors,
+        s.raw_bytes as f64 / 1e6,
+        s.raw_bytes_stored as f64 / 1e6
+    )?;
+    let fmts: Vec<String> = s
+        .inputs_by_format
+        .iter()
+        .map(|(f, n)| format!("{f} {n}"))
+        .collect();
+    writeln!(out, "formats:    {}", fmts.join(", "))?;
+    writeln!(
+        out,
+        "articles:   {} ({} pages, {} appended items)",
+        s.articles, s.pages, s.appended
+    )?;
+    writeln!(out, "exact duplicates: {}", s.exact_duplicates)?;
+    writeln!(out, "with a publication date: {}", s.with_published_date)?;
+    if let (Some(a), Some(b)) = (&s.first_published, &s.last_published) {
+        writeln!(out, "published between {a} and {b}")?;
+    }
+    writeln!(out, "rejected records: {}", s.rejected_records)?;
+    for (r, n) in &s.reject_reasons {
+        writeln!(out, "  {n:>7}  {r}")?;
+    }
+    writeln!(out, "sources:")?;
+    for (src, n) in &s.sources {
+        writeln!(out, "  {n:>7}  {src}")?;
+    }
+    Ok(())
+}

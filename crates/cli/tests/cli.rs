@@ -1,0 +1,366 @@
+//! End-to-end tests of the `rasd` binary on the sample corpus in `examples/`
+//! (written for rasd) and on bad inputs made here.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn rasd(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RASD_DB")
+        .output()
+        .expect("run rasd")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/corpus")
+}
+
+fn articles(db: &Path) -> Vec<Value> {
+    let o = rasd(db, &["articles", "--json"]);
+    assert!(o.status.success());
+    stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+fn by_file<'a>(arts: &'a [Value], file: &str) -> Vec<&'a Value> {
+    arts.iter()
+        .filter(|a| a["input"]["path"].as_str().unwrap().ends_with(file))
+        .collect()
+}
+
+#[test]
+fn ingests_every_format_of_the_sample_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let o = rasd(&db, &["ingest", corpus().to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("records: 9 = 8 new + 0 already stored + 1 rejected"),
+        "{out}"
+    );
+    assert!(out.contains("errors: 0"), "{out}");
+    let arts = articles(&db);
+
+    // Text scrape: a page and the article glued after "إقرأ أيضاً".
+    let ports = by_file(&arts, "page-ports.txt");
+    assert_eq!(ports.len(), 2);
+    assert_eq!(ports[0]["source_label"], "الرصد اليومي");
+    assert_eq!(ports[0]["crawled"], "2024-11-05T09:30:00Z");
+    assert_eq!(ports[0]["published"], "2024-11-04");
+    assert_eq!(ports[0]["original_source"], "وكالة الأنباء الرسمية");
+    assert_eq!(ports[0]["related"].as_array().unwrap().len(), 3);
+    assert!(ports[0]["body"]
+        .as_str()
+        .unwrap()
+        .ends_with("بحلول نهاية العام المقبل."));
+    assert_eq!(ports[1]["appended_to"], ports[0]["id"]);
+    assert_eq!(ports[1]["kind"], "appended");
+    assert!(ports[1]["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("مهرجان للتمور"));
+
+    // The same page in UTF-8 and Windows-1256: same body, marked duplicates.
+    let utf8 = by_file(&arts, "page-health.txt")[0];
+    let legacy = by_file(&arts, "page-health-cp1256.txt")[0];
+    assert_eq!(utf8["encoding"], "UTF-8");
+    assert_eq!(legacy["encoding"], "windows-1256");
+    assert_eq!(utf8["body"], legacy["body"]);
+    // Whichever was stored first is the canonical copy.
+    assert!(
+        legacy["exact_duplicate_of"] == utf8["id"] || utf8["exact_duplicate_of"] == legacy["id"]
+    );
+    assert_eq!(
+        utf8["tags"],
+        serde_json::json!(["الصحة", "الحصبة", "المدارس"])
+    );
+    assert_eq!(
+        utf8["related"],
+        serde_json::json!(["الوزارة تحذر من موجة إنفلونزا موسمية مبكرة"])
+    );
+
+    // JSON Lines with an empty record; a zip archive holding a JSON array with
+    // the same text as a JSON Lines record under another URL (the archive sorts
+    // first, so the JSON Lines record is the later copy).
+    let feed = by_file(&arts, "feed.jsonl");
+    assert_eq!(feed.len(), 2);
+    assert_eq!(feed[0]["url"], "https://sahil.example/news/1001");
+    assert_eq!(feed[0]["publisher"], "sahil.example");
+    assert_eq!(feed[0]["author"], "منى سالم");
+    assert_eq!(feed[0]["published"], "2024-11-05");
+    let zipped = by_file(&arts, "archive.zip!/2024-11-05.json");
+    assert_eq!(zipped.len(), 2);
+    assert_eq!(feed[1]["exact_duplicate_of"], zipped[1]["id"]);
+    assert_ne!(zipped[1]["url"], feed[1]["url"]);
+
+    // HTML: main content only.
+    let html = by_file(&arts, "page-museum.html")[0];
+    assert_eq!(html["format"], "html");
+    assert_eq!(html["title"], "افتتاح متحف التراث البحري");
+    let body = html["body"].as_str().unwrap();
+    assert!(
+        body.contains("متحف التراث البحري في المدينة الساحلية") && body.contains("ورش للأطفال"),
+        "{body}"
+    );
+    for furniture in [
+        "الرئيسية",
+        "فيسبوك",
+        "أضف تعليقك",
+        "جميع الحقوق",
+        "مهرجان الفنون",
+    ] {
+        assert!(!body.contains(furniture), "{furniture} in {body}");
+    }
+
+    // Rejected records are listed with their reason.
+    let p = stdout(&rasd(&db, &["problems", "--json"]));
+    let problems: Vec<Value> = p
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0]["reason"], "empty `content`");
+    assert_eq!(problems[0]["record"], 3);
+
+    // Re-ingest adds nothing and says so.
+    let again = stdout(&rasd(&db, &["ingest", corpus().to_str().unwrap()]));
+    assert!(
+        again.contains("records: 9 = 0 new + 8 already stored + 1 rejected"),
+        "{again}"
+    );
+    assert_eq!(articles(&db).len(), arts.len());
+}
+
+#[test]
+fn show_and_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    rasd(
+        &db,
+        &["ingest", corpus().join("page-ports.txt").to_str().unwrap()],
+    );
+    let o = rasd(&db, &["show", "1"]);
+    let s = stdout(&o);
+    assert!(
+        s.contains("وزير النقل يفتتح ميناء جديداً على البحر الأحمر")
+            && s.contains("appended items split off (1)"),
+        "{s}"
+    );
+    let o = rasd(&db, &["show", "1", "--source"]);
+    assert!(stdout(&o).contains("read-also"));
+    let j: Value = serde_json::from_str(&stdout(&rasd(&db, &["show", "2", "--json"]))).unwrap();
+    assert_eq!(j["appended_to"], 1);
+    assert!(j["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["kind"] == "title"));
+    let o = rasd(&db, &["show", "99"]);
+    assert_eq!(o.status.code(), Some(1));
+    let st: Value = serde_json::from_str(&stdout(&rasd(&db, &["stats", "--json"]))).unwrap();
+    assert_eq!(
+        (st["pages"].as_u64(), st["appended"].as_u64()),
+        (Some(1), Some(1))
+    );
+}
+
+#[test]
+fn bad_inputs_give_one_clear_error_each_and_the_rest_is_ingested() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(corpus().join("feed.jsonl"), input.join("good.jsonl")).unwrap();
+    std::fs::write(input.join("empty.txt"), b"").unwrap();
+    let mut x: u32 = 99;
+    let random: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    std::fs::write(input.join("random.bin"), &random).unwrap();
+    std::fs::write(
+        input.join("cut.json"),
+        "[{\"title\": \"عنوان\", \"content\": \"نص لم يكتمل",
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("broken.json"),
+        "{\"title\": \"عنوان\" \"content\": 5}",
+    )
+    .unwrap();
+    let mut bad_utf8 = b"\xEF\xBB\xBF".to_vec();
+    bad_utf8.extend_from_slice(b"\xD8\xA7\xFF\xFE\xD8");
+    std::fs::write(input.join("bad-utf8.txt"), &bad_utf8).unwrap();
+    std::fs::write(input.join("big.txt"), "خبر طويل جداً. ".repeat(20_000)).unwrap();
+    std::fs::write(
+        input.join("not-a.zip"),
+        b"PK\x03\x04 this is not really an archive",
+    )
+    .unwrap();
+
+    let db = dir.path().join("t.db");
+    let o = rasd(
+        &db,
+        &["ingest", "--max-file-size", "0.1", input.to_str().unwrap()],
+    );
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let errors: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with("error:"))
+        .collect();
+    let expect = [
+        ("empty.txt", "empty file"),
+        ("random.bin", "binary content"),
+        ("cut.json", "truncated JSON"),
+        ("broken.json", "malformed JSON"),
+        ("bad-utf8.txt", "invalid UTF-8"),
+        ("big.txt", "file too large"),
+        ("not-a.zip", "bad zip archive"),
+    ];
+    assert_eq!(errors.len(), expect.len(), "{out}");
+    for (file, reason) in expect {
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains(file) && e.contains(reason)),
+            "no `{reason}` error for {file} in:\n{out}"
+        );
+    }
+    assert_eq!(articles(&db).len(), 2);
+
+    // Every input failing: exit status 2.
+    let only_bad = dir.path().join("bad");
+    std::fs::create_dir(&only_bad).unwrap();
+    std::fs::write(only_bad.join("empty.txt"), b"").unwrap();
+    let o = rasd(
+        &dir.path().join("t2.db"),
+        &["ingest", only_bad.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = rasd(
+        &dir.path().join("t3.db"),
+        &["ingest", dir.path().join("missing").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("missing: cannot read"));
+}
+
+#[test]
+fn reads_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(corpus().join("page-health.txt")).unwrap())
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let arts = articles(&db);
+    assert_eq!(arts.len(), 1);
+    assert_eq!(arts[0]["input"]["path"], "-");
+}
+
+/// Writes `files` JSON arrays of `per_file` invented records each.
+fn synthetic_corpus(dir: &Path, files: usize, per_file: usize) {
+    let words = [
+        "الوزير",
+        "المدينة",
+        "المشروع",
+        "الحكومة",
+        "المجلس",
+        "الاتفاق",
+        "الميناء",
+        "المدرسة",
+        "السوق",
+        "الطريق",
+    ];
+    for f in 0..files {
+        let recs: Vec<Value> = (0..per_file)
+            .map(|r| {
+                let n = f * per_file + r;
+                let body: Vec<String> = (0..60).map(|k| words[(n * 7 + k * 3) % words.len()].to_string()).collect();
+                serde_json::json!({"url": format!("https://synthetic.example/{n}"), "title": format!("خبر رقم {n}"), "content": format!("{}.", body.join(" ")), "date_extracted": "2024-01-01 00:00:00"})
+            })
+            .collect();
+        std::fs::write(
+            dir.join(format!("day-{f:03}.json")),
+            serde_json::to_string(&recs).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn killed_ingest_leaves_a_consistent_store_and_the_rerun_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("corpus");
+    std::fs::create_dir(&input).unwrap();
+    synthetic_corpus(&input, 60, 400);
+    let reference = dir.path().join("ref.db");
+    assert!(rasd(&reference, &["ingest", input.to_str().unwrap()])
+        .status
+        .success());
+    let expected = articles(&reference).len();
+    assert_eq!(expected, 60 * 400);
+
+    let db = dir.path().join("killed.db");
+    let mut killed_mid_way = false;
+    for delay_ms in [150u64, 300, 600, 1200] {
+        let _ = std::fs::remove_file(&db);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
+            .arg("--db")
+            .arg(&db)
+            .args(["ingest", input.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let partial = rasd_store::SqliteStore::open(&db).map(|s| {
+            assert_eq!(s.integrity_check().unwrap(), "ok");
+            use rasd_store::Store;
+            s.stats().unwrap().articles
+        });
+        if let Ok(n) = partial {
+            if n > 0 && (n as usize) < expected {
+                killed_mid_way = true;
+                break;
+            }
+        }
+    }
+    assert!(
+        killed_mid_way,
+        "could not kill the ingest part-way; the machine is too fast or too slow for the delays"
+    );
+    let o = rasd(&db, &["ingest", input.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert_eq!(articles(&db).len(), expected);
+    let s = rasd_store::SqliteStore::open(&db).unwrap();
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+}

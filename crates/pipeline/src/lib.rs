@@ -1,0 +1,276 @@
+//! Runs rasd's stages. For now: ingest, from paths to the store.
+//!
+//! Inputs are processed in windows: the bytes of a window are read and hashed,
+//! inputs the store already holds completely are skipped, the rest are parsed
+//! and compressed in parallel (rayon), and then written one input per
+//! transaction, in input order, so that article ids are deterministic.
+
+use rasd_ingest::source::{self, Leaf};
+use rasd_ingest::{parse_document, InputError, Options, Parsed};
+use rasd_store::{InputBatch, Store, StoreError};
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Default limit on the size of one input (a file or an archive member).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    pub max_file_size: u64,
+    pub parse: Options,
+    /// Inputs per window: bounds memory, keeps the cores busy.
+    pub window: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            parse: Options::default(),
+            window: 32,
+        }
+    }
+}
+
+/// One input that failed, wholly or in part.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputFailure {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What an ingest run did. Every record read is accounted for:
+/// `records = articles_from_records + already_stored_records + rejected`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Input documents found (files, archive members, stdin).
+    pub inputs: u64,
+    /// Inputs that were read and parsed now.
+    pub inputs_new: u64,
+    /// Inputs skipped because the store already holds them completely.
+    pub inputs_unchanged: u64,
+    /// Inputs that failed as a whole.
+    pub inputs_failed: u64,
+    pub bytes: u64,
+    /// Records read: one per page, one per JSON record or line.
+    pub records: u64,
+    /// Records that yielded a new article.
+    pub records_new: u64,
+    /// Records whose article was already stored.
+    pub records_already_stored: u64,
+    /// Records not ingested (empty content, not an object, bad JSON line).
+    pub records_rejected: u64,
+    /// New articles, pages and appended items together.
+    pub articles_new: u64,
+    /// New articles split off pages ("read also" appendages).
+    pub appended_split: u64,
+    /// New articles whose body equals an earlier article's (kept, marked).
+    pub exact_duplicates: u64,
+    /// Articles not stored again because their key was already stored.
+    pub duplicates_skipped: u64,
+    pub errors: Vec<InputFailure>,
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Exit status convention: 2 when inputs were given and none could be
+    /// ingested, else 0.
+    pub fn all_failed(&self) -> bool {
+        self.inputs_new + self.inputs_unchanged == 0
+            || (self.inputs_failed > 0 && self.inputs_failed == self.inputs)
+    }
+}
+
+/// Progress reporting (a progress bar in the CLI).
+pub trait Progress: Sync {
+    fn start(&self, _inputs: u64, _bytes: u64) {}
+    fn advance(&self, _bytes: u64, _current: &str) {}
+    fn finish(&self) {}
+}
+
+/// No progress output.
+pub struct Silent;
+impl Progress for Silent {}
+
+fn sha256_hex(b: &[u8]) -> String {
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+enum Work {
+    Failed(InputError),
+    Parsed {
+        sha: String,
+        size: u64,
+        raw_deflated: Vec<u8>,
+        parsed: Parsed,
+    },
+    Known {
+        size: u64,
+    },
+}
+
+/// Reads the bytes of a window of leaves; consecutive members of one archive
+/// are read with the archive opened once.
+fn read_window(leaves: &[Leaf], limit: u64) -> Vec<Result<Vec<u8>, InputError>> {
+    let mut out = Vec::with_capacity(leaves.len());
+    let mut i = 0;
+    while i < leaves.len() {
+        let mut j = i + 1;
+        if leaves[i].archive.is_some() {
+            while j < leaves.len() && leaves[j].archive == leaves[i].archive {
+                j += 1;
+            }
+        }
+        out.extend(source::read_members(&leaves[i..j], limit));
+        i = j;
+    }
+    out
+}
+
+/// Ingests everything under `paths` into `store`.
+pub fn ingest(
+    store: &mut dyn Store,
+    paths: &[PathBuf],
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, StoreError> {
+    let t0 = Instant::now();
+    let mut sum = Summary::default();
+    let (leaves, list_errors) = source::list(paths, opts.max_file_size);
+    for e in list_errors {
+        sum.inputs += 1;
+        sum.inputs_failed += 1;
+        sum.errors.push(InputFailure {
+            path: e.path,
+            reason: e.error.to_string(),
+        });
+    }
+    let total_bytes: u64 = leaves.iter().filter_map(|l| l.size).sum();
+    progress.start(leaves.len() as u64, total_bytes);
+    for window in leaves.chunks(opts.window.max(1)) {
+        let raws = read_window(window, opts.max_file_size);
+        let hashed: Vec<Result<(String, Vec<u8>), InputError>> = raws
+            .into_par_iter()
+            .map(|r| r.map(|b| (sha256_hex(&b), b)))
+            .collect();
+        // Which inputs are already complete in the store.
+        let mut known = Vec::with_capacity(hashed.len());
+        for h in &hashed {
+            known.push(match h {
+                Ok((sha, _)) => store.input_status(sha)?,
+                Err(_) => None,
+            });
+        }
+        let work: Vec<Work> = hashed
+            .into_par_iter()
+            .zip(window.par_iter())
+            .zip(known.par_iter())
+            .map(|((h, leaf), status)| match h {
+                Err(e) => Work::Failed(e),
+                Ok((_, bytes)) if status.as_ref().is_some_and(|s| s.complete) => Work::Known {
+                    size: bytes.len() as u64,
+                },
+                Ok((sha, bytes)) => match parse_document(&bytes, &leaf.path, &opts.parse) {
+                    Ok(parsed) => Work::Parsed {
+                        sha,
+                        size: bytes.len() as u64,
+                        raw_deflated: rasd_store::compress(&bytes),
+                        parsed,
+                    },
+                    Err(e) => Work::Failed(e),
+                },
+            })
+            .collect();
+        for ((w, leaf), status) in work.into_iter().zip(window).zip(known) {
+            sum.inputs += 1;
+            match w {
+                Work::Failed(e) => {
+                    tracing::debug!(path = %leaf.path, error = %e, "input failed");
+                    sum.inputs_failed += 1;
+                    sum.errors.push(InputFailure {
+                        path: leaf.path.clone(),
+                        reason: e.to_string(),
+                    });
+                    progress.advance(leaf.size.unwrap_or(0), &leaf.path);
+                }
+                Work::Known { size } => {
+                    let s = status.expect("known inputs have a status");
+                    sum.inputs_unchanged += 1;
+                    sum.bytes += size;
+                    sum.records += s.records as u64;
+                    sum.records_rejected += s.rejects as u64;
+                    sum.records_already_stored += (s.records - s.rejects.min(s.records)) as u64;
+                    sum.duplicates_skipped += s.articles as u64;
+                    if let Some(reason) = s.error {
+                        sum.errors.push(InputFailure {
+                            path: leaf.path.clone(),
+                            reason,
+                        });
+                    }
+                    progress.advance(size, &leaf.path);
+                }
+                Work::Parsed {
+                    sha,
+                    size,
+                    raw_deflated,
+                    parsed,
+                } => {
+                    let rejects: Vec<(u32, String)> = parsed
+                        .rejects
+                        .iter()
+                        .map(|r| (r.record, r.reason.clone()))
+                        .collect();
+                    let error = parsed.error.as_ref().map(|e| e.to_string());
+                    let batch = InputBatch {
+                        path: &leaf.path,
+                        archive: leaf.archive.as_deref(),
+                        sha256: &sha,
+                        size,
+                        format: parsed.format.as_str(),
+                        encoding: &parsed.encoding,
+                        raw_deflated: &raw_deflated,
+                        records: parsed.records,
+                        articles: &parsed.articles,
+                        rejects: &rejects,
+                        error: error.as_deref(),
+                    };
+                    let out = store.write_input(&batch)?;
+                    sum.inputs_new += 1;
+                    sum.bytes += size;
+                    sum.records += parsed.records as u64;
+                    sum.records_rejected += rejects.len() as u64;
+                    // Each accepted record yields one page; the record is new if
+                    // its page is.
+                    let pages = parsed
+                        .articles
+                        .iter()
+                        .filter(|a| a.parent.is_none())
+                        .count() as u64;
+                    let new_pages = (out.new_articles - out.appended) as u64;
+                    sum.records_new += new_pages;
+                    sum.records_already_stored += pages - new_pages;
+                    sum.articles_new += out.new_articles as u64;
+                    sum.appended_split += out.appended as u64;
+                    sum.exact_duplicates += out.exact_duplicates as u64;
+                    sum.duplicates_skipped += out.already_stored as u64;
+                    if let Some(reason) = error {
+                        sum.errors.push(InputFailure {
+                            path: leaf.path.clone(),
+                            reason,
+                        });
+                    }
+                    progress.advance(size, &leaf.path);
+                }
+            }
+        }
+    }
+    progress.finish();
+    sum.seconds = t0.elapsed().as_secs_f64();
+    Ok(sum)
+}
