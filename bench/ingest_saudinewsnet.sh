@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Times `rasd ingest` of all of SaudiNewsNet (31,030 records in 18 zipped JSON
+# arrays) into a fresh database: median wall time of N runs (default 3), plus
+# the time of a re-ingest (everything already stored).
+# Usage: bench/ingest_saudinewsnet.sh [RUNS]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+corpus="$root/../shared/corpora/saudinewsnet"
+if [ ! -d "$corpus" ]; then
+  echo "skip: $corpus not found (the benchmark needs ../shared beside the repo)"
+  exit 0
+fi
+runs="${1:-3}"
+cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+rasd="$root/target/release/rasd"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+times=()
+for i in $(seq "$runs"); do
+  rm -f "$tmp"/b.db*
+  s=$(date +%s.%N)
+  "$rasd" --db "$tmp/b.db" ingest "$corpus" > "$tmp/summary.txt"
+  e=$(date +%s.%N)
+  times+=("$(awk "BEGIN {print $e - $s}")")
+done
+s=$(date +%s.%N)
+"$rasd" --db "$tmp/b.db" ingest "$corpus" > "$tmp/again.txt"
+e=$(date +%s.%N)
+again=$(awk "BEGIN {print $e - $s}")
+median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+echo "corpus:  $corpus ($(du -sh "$corpus" | cut -f1) zipped)"
+cat "$tmp/summary.txt"
+echo "runs (s): ${times[*]}"
+printf 'median ingest wall time: %.2f s over %d runs\n' "$median" "$runs"
+printf 're-ingest (all unchanged): %.2f s\n' "$again"
+echo "database size: $(du -h "$tmp/b.db" | cut -f1)"
