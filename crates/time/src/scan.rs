@@ -6,7 +6,7 @@ use jiff::civil;
 use rasd_text::{digit_value, fold_char, fold_key, is_space};
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+pub(crate) enum Tok {
     /// A run of digits (any script): value and number of digits.
     Num(u32, usize),
     /// A run of letters, folded.
@@ -16,13 +16,15 @@ enum Tok {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    tok: Tok,
-    start: usize,
-    end: usize,
+pub(crate) struct Token {
+    pub(crate) tok: Tok,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    /// The word carried tanween (`مساءً`, `صباحاً`): an adverb.
+    pub(crate) tanween: bool,
 }
 
-fn tokenize(text: &str) -> Vec<Token> {
+pub(crate) fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
@@ -46,13 +48,16 @@ fn tokenize(text: &str) -> Vec<Token> {
                 tok: Tok::Num(v as u32, n),
                 start: i,
                 end,
+                tanween: false,
             });
         } else if c.is_alphabetic() {
             let mut w = String::new();
             w.extend(fold_char(c));
             let mut end = i + c.len_utf8();
+            let mut tanween = false;
             while let Some(&(j, c2)) = it.peek() {
                 if c2.is_alphabetic() || fold_char(c2).is_none() && !is_space(c2) {
+                    tanween |= matches!(c2, '\u{064B}'..='\u{064D}');
                     w.extend(fold_char(c2));
                     end = j + c2.len_utf8();
                     it.next();
@@ -64,12 +69,14 @@ fn tokenize(text: &str) -> Vec<Token> {
                 tok: Tok::Word(w),
                 start: i,
                 end,
+                tanween,
             });
         } else {
             out.push(Token {
                 tok: Tok::Sym(c),
                 start: i,
                 end: i + c.len_utf8(),
+                tanween: false,
             });
         }
     }
@@ -84,18 +91,18 @@ pub struct FoundDate {
     pub value: AbsDate,
 }
 
-fn num(toks: &[Token], i: usize) -> Option<(u32, usize)> {
+pub(crate) fn num(toks: &[Token], i: usize) -> Option<(u32, usize)> {
     match toks.get(i)?.tok {
         Tok::Num(v, n) => Some((v, n)),
         _ => None,
     }
 }
 
-fn sym(toks: &[Token], i: usize, set: &[char]) -> bool {
+pub(crate) fn sym(toks: &[Token], i: usize, set: &[char]) -> bool {
     matches!(toks.get(i).map(|t| &t.tok), Some(Tok::Sym(c)) if set.contains(c))
 }
 
-fn word(toks: &[Token], i: usize) -> Option<&str> {
+pub(crate) fn word(toks: &[Token], i: usize) -> Option<&str> {
     match &toks.get(i)?.tok {
         Tok::Word(w) => Some(w),
         _ => None,
@@ -105,9 +112,19 @@ fn word(toks: &[Token], i: usize) -> Option<&str> {
 /// A month name at `i` (one or two words, optionally paired with a second
 /// name after a slash: `سبتمبر/أيلول`, `نيسان/أبريل`). Returns the month and the
 /// index after it.
-fn month_at(toks: &[Token], i: usize) -> Option<(u8, usize)> {
+pub(crate) fn month_at(toks: &[Token], i: usize) -> Option<(u8, usize)> {
     let one = |i: usize| -> Option<(u8, usize)> {
         let w = word(toks, i)?;
+        // `وحزيران`: a conjunction glued to the month name.
+        let w = match month_from_word(w) {
+            None if (w.starts_with('و') || w.starts_with('ف'))
+                && w.chars().count() > 3
+                && !is_two_word_month_head(w) =>
+            {
+                &w['و'.len_utf8()..]
+            }
+            _ => w,
+        };
         if is_two_word_month_head(w) {
             let w2 = word(toks, i + 1)?;
             let (m, _) = month_from_word(&format!("{w} {w2}"))?;
@@ -130,20 +147,20 @@ fn month_at(toks: &[Token], i: usize) -> Option<(u8, usize)> {
     Some((m, j))
 }
 
-fn date(y: u32, m: u32, d: u32) -> Option<civil::Date> {
+pub(crate) fn date(y: u32, m: u32, d: u32) -> Option<civil::Date> {
     if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
     civil::Date::new(y as i16, m as i8, d as i8).ok()
 }
 
-fn is_year(v: u32, n: usize) -> bool {
+pub(crate) fn is_year(v: u32, n: usize) -> bool {
     n == 4 && (1800..=2200).contains(&v)
 }
 
 /// Parses an optional time of day after a date, starting at `i`. Returns the
 /// time, whether it is UTC, and the index after it.
-fn time_at(toks: &[Token], mut i: usize) -> (Option<civil::Time>, bool, usize) {
+pub(crate) fn time_at(toks: &[Token], mut i: usize) -> (Option<civil::Time>, bool, usize) {
     let start = i;
     if sym(toks, i, &['@', '-', ',', '،', '|', '—', '–']) || matches!(word(toks, i), Some("t"))
     {
@@ -208,7 +225,7 @@ fn time_at(toks: &[Token], mut i: usize) -> (Option<civil::Time>, bool, usize) {
 
 /// Tries every date pattern at token `i`. Returns the value and the index
 /// after the match.
-fn date_at(toks: &[Token], i: usize) -> Option<(AbsDate, usize)> {
+pub(crate) fn date_at(toks: &[Token], i: usize) -> Option<(AbsDate, usize)> {
     let with_time = |d: civil::Date, j: usize| {
         let (time, utc, k) = time_at(toks, j);
         let mut utc = utc;
@@ -273,8 +290,11 @@ fn date_at(toks: &[Token], i: usize) -> Option<(AbsDate, usize)> {
             }
         }
     }
-    // Month D, Y (English order)
-    if let Some((m, j)) = month_at(toks, i) {
+    // Month D, Y (English order), the month possibly abbreviated (`Sept.`)
+    if let Some((m, mut j)) = month_at(toks, i) {
+        if sym(toks, j, &['.']) {
+            j += 1;
+        }
         if let Some((d, 1..=2)) = num(toks, j) {
             let mut k = j + 1;
             if matches!(word(toks, k), Some("st" | "nd" | "rd" | "th")) {

@@ -1,0 +1,1476 @@
+//! Time expressions in Arabic news, recognised and resolved against the
+//! publication date (the anchor), in the manner of TIMEX3 and Duckling.
+//!
+//! Recognition works on tokens (see `scan`): each rule tries to match at a
+//! token and yields an unresolved [`Val`] plus modifiers; the longest match at
+//! the leftmost position wins. Resolution then turns a `Val` into an ISO value
+//! and a grain given the anchor and the preference for past or future.
+//! Without an anchor, relative expressions stay unresolved and carry their
+//! offset instead (`-P1D`, `MO<=` …), never a date guessed from the clock.
+
+use crate::hijri;
+use crate::months::month_from_word;
+use crate::scan::{date, date_at, is_year, month_at, num, sym, tokenize, word, Tok, Token};
+use jiff::civil::{self, Weekday};
+use jiff::ToSpan;
+
+/// Which way bare weekdays, months and holidays resolve (dateparser's
+/// PREFER_DATES_FROM). News reports the past, so `Past` is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prefer {
+    #[default]
+    Past,
+    Future,
+}
+
+/// The granularity of a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grain {
+    Year,
+    Month,
+    Week,
+    Day,
+    PartOfDay,
+    Hour,
+    Minute,
+    Second,
+}
+
+impl Grain {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grain::Year => "year",
+            Grain::Month => "month",
+            Grain::Week => "week",
+            Grain::Day => "day",
+            Grain::PartOfDay => "part_of_day",
+            Grain::Hour => "hour",
+            Grain::Minute => "minute",
+            Grain::Second => "second",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A date or time given in full (or completed from context).
+    Absolute,
+    /// A date or time stated relative to the publication date.
+    Relative,
+    Interval,
+    Duration,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Absolute => "absolute",
+            Kind::Relative => "relative",
+            Kind::Interval => "interval",
+            Kind::Duration => "duration",
+        }
+    }
+}
+
+/// A recognised time expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timex {
+    /// Byte span into the text.
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+    /// ISO 8601 / TIMEX3 value: `2024-06-03`, `2024-05`, `2020`, `2024-W22`,
+    /// `2024-06-02TEV` (a part of day), `2024-06-02T15:15`, `2019-04/2020-06`,
+    /// `P3D`, `PT2H`. `None` when a relative expression has no anchor.
+    pub value: Option<String>,
+    pub grain: Grain,
+    /// For relative expressions: the offset from the anchor (`-P1D`, `+P1M`,
+    /// `P0D`), or for weekdays `TU<=` (latest Tuesday on or before the
+    /// anchor), `TU<` (before), `TU>` (after), `TU>=`.
+    pub offset: Option<String>,
+    /// `weekday_mismatch`, `mid`, `start`, `end`, `approximate`,
+    /// `more_than`, `less_than`, `unresolved`, `hijri`, `future`, `past`, …
+    pub flags: Vec<&'static str>,
+}
+
+/// The anchor and preferences of a run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context {
+    /// The publication date (and time, if known).
+    pub anchor: Option<civil::DateTime>,
+    pub prefer: Prefer,
+}
+
+/// Direction of a relative weekday, month or holiday.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dir {
+    /// No modifier: the preference decides, the anchor day itself included.
+    Default,
+    Past,
+    Future,
+    /// `الجاري`, `الحالي`: the anchor's own month or year.
+    Current,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Day(civil::Date),
+    Month(i16, i8),
+    Year(i16),
+    /// Days from the anchor.
+    RelDay(i64),
+    RelWeek(i64),
+    RelMonth(i64),
+    RelYear(i64),
+    Weekday(Weekday, Dir),
+    /// A month without a year.
+    MonthOf(i8, Dir),
+    /// A day and month without a year.
+    DayMonth(i8, i8, Dir),
+    /// A Hijri month (of a year, or relative) without a day.
+    HijriMonth(Option<i64>, i64, Dir),
+    HijriDay(Option<i64>, i64, i64, Dir),
+    Interval(Box<Val>, Box<Val>),
+    /// The last `n` units up to the anchor.
+    LastN(i64, Unit),
+    Duration(i64, Unit),
+    /// Half or quarter of an hour, as minutes.
+    DurationMinutes(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+    Decade,
+}
+
+/// A match before resolution.
+#[derive(Debug, Clone)]
+struct Draft {
+    val: Val,
+    /// Part of day: MO, MI, AF, EV, NI.
+    part: Option<&'static str>,
+    time: Option<civil::Time>,
+    /// A named weekday to check the date against.
+    weekday: Option<Weekday>,
+    flags: Vec<&'static str>,
+}
+
+impl Draft {
+    fn new(val: Val) -> Self {
+        Draft {
+            val,
+            part: None,
+            time: None,
+            weekday: None,
+            flags: Vec::new(),
+        }
+    }
+}
+
+fn strip_conj(w: &str) -> &str {
+    for c in ['و', 'ف', 'ب', 'ل'] {
+        if let Some(r) = w.strip_prefix(c) {
+            if r.chars().count() >= 3 {
+                return r;
+            }
+        }
+    }
+    w
+}
+
+/// A folded word at `i`, with a glued conjunction or preposition removed when
+/// the whole word is not itself `pred`-worthy.
+fn word_nc(toks: &[Token], i: usize, pred: impl Fn(&str) -> bool) -> Option<&str> {
+    let w = word(toks, i)?;
+    if pred(w) {
+        return Some(w);
+    }
+    let s = strip_conj(w);
+    pred(s).then_some(s)
+}
+
+fn weekday_of(w: &str) -> Option<Weekday> {
+    let w = w.strip_prefix("ال").unwrap_or(w);
+    Some(match w {
+        "احد" => Weekday::Sunday,
+        "اثنين" => Weekday::Monday,
+        "ثلاثاء" => Weekday::Tuesday,
+        "اربعاء" => Weekday::Wednesday,
+        "خميس" => Weekday::Thursday,
+        "جمعه" => Weekday::Friday,
+        "سبت" => Weekday::Saturday,
+        _ => return None,
+    })
+}
+
+fn is_weekday_word(w: &str) -> bool {
+    w.starts_with("ال") && weekday_of(w).is_some()
+}
+
+fn dir_of(w: &str) -> Option<Dir> {
+    Some(match w {
+        "الماضي" | "الماضيه" | "الماضيين" | "الماضيان" | "الماضيتين" | "المنصرم" | "المنصرمه"
+        | "المنقضي" | "الفايت" | "الفايته" | "السابق" | "السابقه" | "المنصرمين" => {
+            Dir::Past
+        }
+        "المقبل" | "المقبله" | "القادم" | "القادمه" | "المقبلين" | "القادمين" | "المقبلتين"
+        | "التالي" | "الاتي" => Dir::Future,
+        "الجاري" | "الجاريه" | "الحالي" | "الحاليه" => Dir::Current,
+        _ => return None,
+    })
+}
+
+fn part_of(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "صباح" | "صباحا" | "الصباح" | "صبيحه" | "فجر" | "فجرا" | "الفجر" => {
+            "MO"
+        }
+        "ظهر" | "ظهرا" | "الظهر" | "ظهيره" => "MI",
+        "عصر" | "عصرا" | "العصر" | "بعد الظهر" => "AF",
+        "مساء" | "مساءا" | "المساء" | "عشيه" | "مغرب" | "المغرب" => {
+            "EV"
+        }
+        "ليل" | "ليلا" | "الليل" | "ليله" | "ليلة" => "NI",
+        _ => return None,
+    })
+}
+
+/// Cardinal number words (masculine and feminine, with their case forms).
+fn number_word(w: &str) -> Option<i64> {
+    let w = w.strip_prefix("ال").unwrap_or(w);
+    Some(match w {
+        "واحد" | "واحده" => 1,
+        "اثنان" | "اثنين" | "اثنتان" | "اثنتين" | "ثنتين" => 2,
+        "ثلاث" | "ثلاثه" => 3,
+        "اربع" | "اربعه" => 4,
+        "خمس" | "خمسه" => 5,
+        "ست" | "سته" => 6,
+        "سبع" | "سبعه" => 7,
+        "ثماني" | "ثمانيه" | "ثمان" => 8,
+        "تسع" | "تسعه" => 9,
+        "عشر" | "عشره" => 10,
+        "عشرون" | "عشرين" => 20,
+        "ثلاثون" | "ثلاثين" => 30,
+        "اربعون" | "اربعين" => 40,
+        "خمسون" | "خمسين" => 50,
+        "ستون" | "ستين" => 60,
+        "مئه" | "مايه" => 100,
+        _ => return None,
+    })
+}
+
+/// Ordinal hour words: `الثالثة` is three o'clock.
+fn hour_word(w: &str) -> Option<i64> {
+    Some(match w {
+        "الواحده" => 1,
+        "الثانيه" => 2,
+        "الثالثه" => 3,
+        "الرابعه" => 4,
+        "الخامسه" => 5,
+        "السادسه" => 6,
+        "السابعه" => 7,
+        "الثامنه" => 8,
+        "التاسعه" => 9,
+        "العاشره" => 10,
+        _ => return None,
+    })
+}
+
+/// A unit word: its unit and the count it implies (a dual says 2, a bare
+/// singular 1, a plural `None`: the count comes from a number).
+fn unit_of(w: &str) -> Option<(Unit, Option<i64>)> {
+    let w = w.strip_prefix("ال").unwrap_or(w);
+    Some(match w {
+        "ثانيه" => (Unit::Second, Some(1)),
+        "ثوان" | "ثواني" => (Unit::Second, None),
+        "ثانيتين" | "ثانيتان" => (Unit::Second, Some(2)),
+        "دقيقه" => (Unit::Minute, Some(1)),
+        "دقائق" => (Unit::Minute, None),
+        "دقيقتين" | "دقيقتان" => (Unit::Minute, Some(2)),
+        "ساعه" => (Unit::Hour, Some(1)),
+        "ساعات" => (Unit::Hour, None),
+        "ساعتين" | "ساعتان" => (Unit::Hour, Some(2)),
+        "يوم" => (Unit::Day, Some(1)),
+        "ايام" => (Unit::Day, None),
+        "يومين" | "يومان" => (Unit::Day, Some(2)),
+        "اسبوع" => (Unit::Week, Some(1)),
+        "اسابيع" => (Unit::Week, None),
+        "اسبوعين" | "اسبوعان" => (Unit::Week, Some(2)),
+        "شهر" => (Unit::Month, Some(1)),
+        "اشهر" | "شهور" => (Unit::Month, None),
+        "شهرين" | "شهران" => (Unit::Month, Some(2)),
+        "سنه" | "عام" => (Unit::Year, Some(1)),
+        "سنوات" | "سنين" | "اعوام" => (Unit::Year, None),
+        "سنتين" | "سنتان" | "عامين" | "عامان" => (Unit::Year, Some(2)),
+        "عقد" => (Unit::Decade, Some(1)),
+        "عقود" => (Unit::Decade, None),
+        "عقدين" | "عقدان" => (Unit::Decade, Some(2)),
+        _ => return None,
+    })
+}
+
+const HIJRI_MONTHS: &[(&str, i64)] = &[
+    ("محرم", 1),
+    ("صفر", 2),
+    ("ربيع الاول", 3),
+    ("ربيع الثاني", 4),
+    ("ربيع الاخر", 4),
+    ("جمادي الاولي", 5),
+    ("جمادي الاول", 5),
+    ("جمادي الثانيه", 6),
+    ("جمادي الاخره", 6),
+    ("جمادي الاخر", 6),
+    ("رجب", 7),
+    ("شعبان", 8),
+    ("رمضان", 9),
+    ("شوال", 10),
+    ("ذو القعده", 11),
+    ("ذي القعده", 11),
+    ("ذو الحجه", 12),
+    ("ذي الحجه", 12),
+];
+
+/// A Hijri month name at `i` (one or two words).
+fn hijri_month_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
+    let w1 = word_nc(toks, i, |w| {
+        HIJRI_MONTHS
+            .iter()
+            .any(|(n, _)| n.split(' ').next() == Some(w))
+    })?;
+    if let Some(w2) = word(toks, i + 1) {
+        let two = format!("{w1} {w2}");
+        if let Some(&(_, m)) = HIJRI_MONTHS.iter().find(|(n, _)| *n == two) {
+            return Some((m, i + 2));
+        }
+    }
+    HIJRI_MONTHS
+        .iter()
+        .find(|(n, _)| *n == w1)
+        .map(|&(_, m)| (m, i + 1))
+}
+
+/// `هـ` after a Hijri year.
+fn hijri_mark(toks: &[Token], i: usize) -> bool {
+    matches!(word(toks, i), Some("ه" | "هجري" | "هجريه" | "للهجره"))
+}
+
+/// A number at `i`: digits or a number word. Returns value and next index.
+fn count_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
+    if let Some((v, _)) = num(toks, i) {
+        return Some((v as i64, i + 1));
+    }
+    let w = word(toks, i)?;
+    let n = number_word(w)?;
+    // `ثلاثة عشر`, `خمسة وعشرين`
+    if let Some(w2) = word(toks, i + 1) {
+        if matches!(w2, "عشر" | "عشره") && n < 10 {
+            return Some((n + 10, i + 2));
+        }
+        if let Some(tens) = w2.strip_prefix('و').and_then(number_word) {
+            if tens >= 20 && n < 10 {
+                return Some((n + tens, i + 2));
+            }
+        }
+    }
+    Some((n, i + 1))
+}
+
+/// `N unit` or a dual/singular unit alone. Returns (count, unit, next).
+fn quantity_at(toks: &[Token], i: usize) -> Option<(i64, Unit, usize)> {
+    if let Some((n, j)) = count_at(toks, i) {
+        if let Some((u, _)) = word(toks, j).and_then(unit_of) {
+            return Some((n, u, j + 1));
+        }
+        return None;
+    }
+    let (u, c) = word_nc(toks, i, |w| unit_of(w).is_some()).and_then(unit_of)?;
+    let n = c?;
+    // A plural unit followed by its number: `السنوات الأربع`, `الأيام الثلاثة`.
+    if n == 1 && word(toks, i).is_some_and(|w| w.starts_with("ال")) {
+        return None;
+    }
+    Some((n, u, i + 1))
+}
+
+/// `السنوات الأربع`, `الأيام الثلاثة`: a plural unit then its number word.
+fn plural_then_count(toks: &[Token], i: usize) -> Option<(i64, Unit, usize)> {
+    let w = word(toks, i)?;
+    let (u, c) = unit_of(w)?;
+    if c.is_some() || !w.starts_with("ال") {
+        return None;
+    }
+    let n = number_word(word(toks, i + 1)?)?;
+    Some((n, u, i + 2))
+}
+
+/// `مطلع`, `منتصف`, `أواخر` before a month or year.
+fn position_flag(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "منتصف" | "اواسط" | "وسط" => "mid",
+        "مطلع" | "اوايل" | "بدايه" | "مستهل" => "start",
+        "اواخر" | "نهايه" | "اخر" | "ختام" => "end",
+        _ => return None,
+    })
+}
+
+/// Relative day words, with the number of tokens they take.
+fn rel_day_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
+    let w = word_nc(toks, i, |w| {
+        matches!(
+            w,
+            "امس" | "البارحه" | "اليوم" | "غدا" | "غد" | "اول" | "بعد"
+        )
+    })?;
+    // `غد` alone is also a noun (`غد أفضل`): only after a part of day.
+    if w == "غد" && !(i > 0 && word(toks, i - 1).and_then(part_of).is_some()) {
+        return None;
+    }
+    match w {
+        "امس" | "البارحه" => Some((-1, i + 1)),
+        "اليوم" => Some((0, i + 1)),
+        "غدا" | "غد" => Some((1, i + 1)),
+        "اول" => match (word(toks, i + 1), word(toks, i + 2)) {
+            (Some("امس"), _) => Some((-2, i + 2)),
+            (Some("من"), Some("امس")) => Some((-2, i + 3)),
+            _ => None,
+        },
+        "بعد" => match word(toks, i + 1) {
+            Some("غد" | "غدا") => Some((2, i + 2)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A full absolute date (with optional weekday before it), a month and year,
+/// or a year: the building blocks of intervals.
+fn absolute_at(toks: &[Token], i: usize) -> Option<(Val, usize, Option<civil::Time>)> {
+    if let Some((d, j)) = date_at(toks, i) {
+        return Some((Val::Day(d.date), j, d.time));
+    }
+    if let Some((m, j)) = month_at(toks, i) {
+        // `مارس 2024`, `فبراير من عام 2022`, `مارس عام 2020`
+        let mut k = j;
+        if matches!(word(toks, k), Some("من")) {
+            k += 1;
+        }
+        if matches!(word(toks, k), Some("عام" | "العام" | "سنه")) {
+            k += 1;
+        }
+        if let Some((y, n)) = num(toks, k) {
+            if is_year(y, n) {
+                return Some((Val::Month(y as i16, m as i8), k + 1, None));
+            }
+        }
+    }
+    let mut k = i;
+    if matches!(word(toks, k), Some("عام" | "العام" | "سنه" | "السنه")) {
+        k += 1;
+    }
+    if let Some((y, n)) = num(toks, k) {
+        if is_year(y, n) && (k > i || matches!(word(toks, k + 1), Some("م" | "ميلادي"))) {
+            let e = if matches!(word(toks, k + 1), Some("م" | "ميلادي")) {
+                k + 2
+            } else {
+                k + 1
+            };
+            return Some((Val::Year(y as i16), e, None));
+        }
+    }
+    None
+}
+
+/// Tries every rule at token `i`; returns the draft and the index after it.
+fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    let w = word(toks, i);
+
+    // Intervals: `بين X وY`, `من X إلى/حتى Y`.
+    if matches!(w, Some("بين" | "من" | "منذ")) {
+        if let Some((a, j, _)) = absolute_at(toks, i + 1) {
+            // The second bound follows `و`, `إلى` or `حتى`; a `و` glued to a
+            // month name (`وحزيران`) is read by `month_at` itself.
+            let k = match word(toks, j) {
+                Some("و" | "الي" | "حتي" | "لغايه") => Some(j + 1),
+                Some(x) if x.starts_with('و') && w == Some("بين") => Some(j),
+                _ => None,
+            };
+            if let Some(k) = k {
+                let b = absolute_at(toks, k);
+                if let Some((b, e, _)) = b {
+                    return Some((Draft::new(Val::Interval(Box::new(a), Box::new(b))), e));
+                }
+            }
+        }
+    }
+
+    // Parts of day and relative days: `مساء أمس الأحد`, `صباح اليوم`.
+    let mut k = i;
+    let mut part = None;
+    if let Some(p) = w.and_then(|w| part_of(strip_conj(w)).or_else(|| part_of(w))) {
+        part = Some(p);
+        k += 1;
+    }
+    if let Some((n, j)) = rel_day_at(toks, k) {
+        let mut d = Draft::new(Val::RelDay(n));
+        d.part = part;
+        let mut e = j;
+        if let Some(wd) = word(toks, e)
+            .filter(|w| is_weekday_word(w))
+            .and_then(weekday_of)
+        {
+            d.weekday = Some(wd);
+            e += 1;
+        }
+        if d.part.is_none() {
+            if let Some(p) = word(toks, e).and_then(part_of) {
+                d.part = Some(p);
+                e += 1;
+            }
+        }
+        return Some((d, e));
+    }
+    // Weekdays: `الثلاثاء`, `يوم الجمعة الماضي`, `مساء الأحد`.
+    let mut kk = k;
+    if matches!(word(toks, kk), Some("يوم")) && part.is_none() {
+        kk += 1;
+    }
+    if let Some(wd) = word_nc(toks, kk, is_weekday_word).and_then(weekday_of) {
+        let mut e = kk + 1;
+        let mut dir = Dir::Default;
+        if let Some(d) = word(toks, e).and_then(dir_of) {
+            dir = d;
+            e += 1;
+        }
+        // A full date after the weekday: the date wins, the weekday is checked.
+        if let Some((dd, j)) = date_at(toks, e) {
+            let mut d = Draft::new(Val::Day(dd.date));
+            d.time = dd.time;
+            d.weekday = Some(wd);
+            d.part = part;
+            return Some((d, j));
+        }
+        let mut d = Draft::new(Val::Weekday(wd, dir));
+        d.part = part;
+        if let Some(p) = word(toks, e).and_then(part_of) {
+            d.part.get_or_insert(p);
+            e += 1;
+        }
+        return Some((d, e));
+    }
+    if let Some(p) = part {
+        // A part of day alone (`فجراً`, `مساء`): today, at that part.
+        // (as an adverb: with tanween, or spelled with the alef of tanween)
+        if k == i + 1
+            && (toks[i].tanween
+                || word(toks, i).is_some_and(|w| w.ends_with('ا') && w.chars().count() > 3))
+        {
+            let mut d = Draft::new(Val::RelDay(0));
+            d.part = Some(p);
+            return Some((d, i + 1));
+        }
+    }
+    if matches!(w, Some("منتصف")) && matches!(word(toks, i + 1), Some("الليل" | "ليل"))
+    {
+        let mut d = Draft::new(Val::RelDay(0));
+        d.time = civil::Time::new(0, 0, 0, 0).ok();
+        return Some((d, i + 2));
+    }
+
+    // Times of day: `الساعة الثالثة عصراً`, `الساعة 3 و15 دقيقة`, `12 إلا ربع`.
+    if let Some(r) = clock_at(toks, i) {
+        return Some(r);
+    }
+
+    // Full dates, with an optional time after them.
+    if let Some((dd, j)) = date_at(toks, i) {
+        let mut d = Draft::new(Val::Day(dd.date));
+        d.time = dd.time;
+        return Some((d, j));
+    }
+
+    // Hijri dates: `15 رمضان 1445 هـ`, `رمضان 1445 هـ`, `رمضان الماضي`.
+    if let Some(r) = hijri_at(toks, i) {
+        return Some(r);
+    }
+
+    // Positions within a period: `منتصف الشهر المنصرم`, `مطلع العام المقبل`.
+    let (pos, p0) = match w.and_then(position_flag) {
+        Some(f) => (Some(f), i + 1),
+        None => (None, i),
+    };
+
+    // Relative periods: `الأسبوع الماضي`, `الشهر المنصرم`, `العام المقبل`,
+    // `هذا العام`, `العام الجاري`.
+    let this = matches!(word(toks, p0), Some("هذا" | "هذه"));
+    let q = if this { p0 + 1 } else { p0 };
+    if let Some(u) = word_nc(toks, q, |w| {
+        matches!(w, "الاسبوع" | "الشهر" | "العام" | "السنه")
+    }) {
+        let dir = if this {
+            Some(Dir::Current)
+        } else {
+            word(toks, q + 1).and_then(dir_of)
+        };
+        if let Some(dir) = dir {
+            let n = match dir {
+                Dir::Past => -1,
+                Dir::Future => 1,
+                _ => 0,
+            };
+            let val = match u {
+                "الاسبوع" => Val::RelWeek(n),
+                "الشهر" => Val::RelMonth(n),
+                _ => Val::RelYear(n),
+            };
+            let mut d = Draft::new(val);
+            d.flags.extend(pos);
+            return Some((d, if this { q + 1 } else { q + 2 }));
+        }
+    }
+
+    // Months: `مارس 2024`, `17 سبتمبر/أيلول الجاري`, `شهري مارس وإبريل الماضيين`.
+    if let Some(r) = month_expr_at(toks, p0) {
+        let (mut d, e) = r;
+        d.flags.extend(pos);
+        return Some((d, e));
+    }
+
+    // Years: `في عام 2020`, `عام 2019`, `2015م`.
+    if let Some((val, e, _)) = absolute_at(toks, p0) {
+        if matches!(val, Val::Year(_)) {
+            let mut d = Draft::new(val);
+            d.flags.extend(pos);
+            return Some((d, e));
+        }
+    }
+
+    // Offsets: `قبل ثلاثة أيام`, `بعد يومين`, `قبل ساعات`, `منذ أسبوعين`.
+    if let Some(dirw) = w.filter(|w| matches!(*w, "قبل" | "بعد" | "منذ")) {
+        let sign = if dirw == "بعد" { 1 } else { -1 };
+        if let Some((Val::Year(_), ..)) = absolute_at(toks, i + 1) {
+            return None;
+        }
+        if let Some((n, u, e)) = quantity_at(toks, i + 1) {
+            let mut d = Draft::new(offset_val(sign * n, u));
+            if matches!(u, Unit::Hour | Unit::Minute | Unit::Second) {
+                d.flags.push("approximate");
+            }
+            return Some((d, e));
+        }
+        // A bare plural: `قبل ساعات`, `قبل أيام`, `منذ سنوات`.
+        if let Some((u, None)) = word(toks, i + 1).and_then(unit_of) {
+            let mut d = Draft::new(offset_val(sign, u));
+            d.flags.push("approximate");
+            return Some((d, i + 2));
+        }
+    }
+
+    // The last N units: `خلال السنوات الأربع الماضية`, `في الأيام الثلاثة الأخيرة`.
+    if let Some((n, u, e)) = plural_then_count(toks, i) {
+        if matches!(
+            word(toks, e),
+            Some("الماضيه" | "الماضي" | "الاخيره" | "المنصرمه" | "الفائته")
+        ) {
+            return Some((Draft::new(Val::LastN(n, u)), e + 1));
+        }
+    }
+
+    // Durations: `ثلاثة أيام`, `ساعتين`, `نصف ساعة`, `أكثر من عام`.
+    let (qual, d0) = match (w, word(toks, i + 1)) {
+        (Some("اكثر"), Some("من")) => (Some("more_than"), i + 2),
+        (Some("اقل"), Some("من")) => (Some("less_than"), i + 2),
+        (Some("نحو" | "حوالي" | "قرابه" | "زهاء"), _) => {
+            (Some("approximate"), i + 1)
+        }
+        _ => (None, i),
+    };
+    if matches!(word(toks, d0), Some("نصف" | "ربع")) && matches!(word(toks, d0 + 1), Some("ساعه"))
+    {
+        let m = if word(toks, d0) == Some("نصف") {
+            30
+        } else {
+            15
+        };
+        let mut d = Draft::new(Val::DurationMinutes(m));
+        d.flags.extend(qual);
+        return Some((d, d0 + 2));
+    }
+    if let Some((n, u, e)) = quantity_at(toks, d0) {
+        // A bare singular (`عقد`, `يوم`, `ساعة`) is a noun unless qualified.
+        if qual.is_none()
+            && count_at(toks, d0).is_none()
+            && word(toks, d0)
+                .and_then(unit_of)
+                .is_some_and(|(_, c)| c == Some(1))
+        {
+            return None;
+        }
+        let mut d = Draft::new(Val::Duration(n, u));
+        d.flags.extend(qual);
+        return Some((d, e));
+    }
+    None
+}
+
+fn offset_val(n: i64, u: Unit) -> Val {
+    match u {
+        Unit::Day => Val::RelDay(n),
+        Unit::Week => Val::RelDay(7 * n),
+        Unit::Month => Val::RelMonth(n),
+        Unit::Year => Val::RelYear(n),
+        Unit::Decade => Val::RelYear(10 * n),
+        // Hours and minutes before the anchor: the anchor's day, approximately.
+        Unit::Hour | Unit::Minute | Unit::Second => Val::RelDay(0),
+    }
+}
+
+/// Month expressions: with a day, with a year, alone with a direction, and
+/// lists of months sharing one direction word (`مارس/ آذار، وإبريل/ نيسان
+/// الماضيين`). A list yields its first month here; the caller sees the rest
+/// as separate matches that share the direction through `list_dir`.
+fn month_expr_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    let mut k = i;
+    if matches!(word(toks, k), Some("شهر" | "شهري" | "شهور")) {
+        k += 1;
+    }
+    // Day then month without a year (`17 سبتمبر/أيلول الجاري`).
+    if let Some((d, 1..=2)) = num(toks, k) {
+        if let Some((m, e)) = month_at(toks, k + 1) {
+            let (dir, e2) = match word(toks, e).and_then(dir_of) {
+                Some(dir) => (dir, e + 1),
+                None => (Dir::Default, e),
+            };
+            if date(2000, m as u32, d).is_some() {
+                return Some((Draft::new(Val::DayMonth(d as i8, m as i8, dir)), e2));
+            }
+        }
+    }
+    let (m, e) = month_at(toks, k)?;
+    // English month names stand alone only in full dates (`may`, `march`).
+    if word(toks, k).is_some_and(|w| w.is_ascii()) {
+        return None;
+    }
+    // Month and year.
+    if let Some((val, e2, _)) = absolute_at(toks, k) {
+        if matches!(val, Val::Month(..)) {
+            return Some((Draft::new(val), e2));
+        }
+    }
+    // A month alone: its direction is the next direction word, possibly after
+    // a list of further months (`مارس وإبريل الماضيين`).
+    let mut j = e;
+    let mut dir = None;
+    for _ in 0..8 {
+        if let Some(d) = word(toks, j).and_then(dir_of) {
+            dir = Some(d);
+            break;
+        }
+        if sym(toks, j, &['،', ',', '/']) {
+            j += 1;
+            continue;
+        }
+        match month_at(toks, j) {
+            Some((_, j2)) => j = j2,
+            None => break,
+        }
+    }
+    let own_dir_next = word(toks, e).and_then(dir_of).is_some();
+    let end = if own_dir_next { e + 1 } else { e };
+    // A bare month name with no direction (`في مارس`) is resolved by the
+    // preference for past or future.
+    Some((
+        Draft::new(Val::MonthOf(m as i8, dir.unwrap_or(Dir::Default))),
+        end,
+    ))
+}
+
+fn hijri_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    // `عيد الفطر`, `عيد الأضحى` [year] [direction].
+    if matches!(word_nc(toks, i, |w| w == "عيد"), Some("عيد")) {
+        let (m, d) = match word(toks, i + 1) {
+            Some("الفطر") => (10, 1),
+            Some("الاضحي") => (12, 10),
+            _ => return None,
+        };
+        let mut e = i + 2;
+        let mut year = None;
+        if let Some((y, 4)) = num(toks, e) {
+            year = Some(y as i64);
+            e += 1;
+            if hijri_mark(toks, e) {
+                e += 1;
+            }
+        }
+        let dir = match word(toks, e).and_then(dir_of) {
+            Some(d) => {
+                e += 1;
+                d
+            }
+            None => Dir::Default,
+        };
+        let mut dr = Draft::new(Val::HijriDay(year, m, d, dir));
+        dr.flags.push("hijri");
+        return Some((dr, e));
+    }
+    let (day, k) = match num(toks, i) {
+        Some((d, 1..=2)) => (Some(d as i64), i + 1),
+        _ => (None, i),
+    };
+    let (m, mut e) = hijri_month_at(toks, k)?;
+    let mut year = None;
+    if let Some((y, 4)) = num(toks, e) {
+        if (1300..=1600).contains(&y) {
+            year = Some(y as i64);
+            e += 1;
+            if hijri_mark(toks, e) {
+                e += 1;
+            }
+        }
+    }
+    let mut dir = Dir::Default;
+    if year.is_none() {
+        match word(toks, e).and_then(dir_of) {
+            Some(d) => {
+                dir = d;
+                e += 1;
+            }
+            // A bare `رجب` or `صفر` is as often a name as a month: require a
+            // day, a year or a direction, except for Ramadan.
+            None if day.is_none() && m != 9 => return None,
+            None => {}
+        }
+    }
+    let val = match day {
+        Some(d) => Val::HijriDay(year, m, d, dir),
+        None => Val::HijriMonth(year, m, dir),
+    };
+    let mut dr = Draft::new(val);
+    dr.flags.push("hijri");
+    Some((dr, e))
+}
+
+/// `الساعة الثالثة عصراً`, `الساعة 3 و15 دقيقة`, `الساعة العاشرة والنصف`,
+/// `12 إلا ربع`, `الساعة 10:30 صباحاً`, followed optionally by a day.
+fn clock_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    let has_saa = matches!(word(toks, i), Some("الساعه"));
+    let k = if has_saa { i + 1 } else { i };
+    let (mut h, mut e) = if let Some(hw) = word(toks, k).and_then(hour_word) {
+        let mut h = hw;
+        let mut e = k + 1;
+        // `الحادية عشرة`, `الثانية عشرة`
+        if matches!(word(toks, e), Some("عشر" | "عشره")) {
+            h += 10;
+            e += 1;
+        } else if word(toks, k) == Some("الحاديه") {
+            return None;
+        }
+        (h, e)
+    } else if word(toks, k) == Some("الحاديه") && matches!(word(toks, k + 1), Some("عشر" | "عشره"))
+    {
+        (11, k + 2)
+    } else if let Some((v, 1..=2)) = num(toks, k) {
+        if v > 24 {
+            return None;
+        }
+        (v as i64, k + 1)
+    } else {
+        return None;
+    };
+    let mut minute = 0i64;
+    let mut matched_minutes = false;
+    if sym(toks, e, &[':']) {
+        if let Some((m, 2)) = num(toks, e + 1) {
+            minute = m as i64;
+            e += 2;
+            matched_minutes = true;
+        }
+    } else if let Some(wm) = word(toks, e) {
+        match wm {
+            "والنصف" => {
+                minute = 30;
+                e += 1;
+                matched_minutes = true;
+            }
+            "والربع" => {
+                minute = 15;
+                e += 1;
+                matched_minutes = true;
+            }
+            "والثلث" => {
+                minute = 20;
+                e += 1;
+                matched_minutes = true;
+            }
+            "الا" | "إلا" => {
+                let (less, e2) = match word(toks, e + 1) {
+                    Some("ربع" | "ربعا") => (15, e + 2),
+                    Some("ثلث" | "ثلثا") => (20, e + 2),
+                    _ => match num(toks, e + 1) {
+                        Some((m, _)) if matches!(word(toks, e + 2), Some("دقيقه" | "دقائق")) => {
+                            (m as i64, e + 3)
+                        }
+                        Some((m, _)) => (m as i64, e + 2),
+                        None => (0, e),
+                    },
+                };
+                if less > 0 && less < 60 {
+                    h = (h + 23) % 24;
+                    minute = 60 - less;
+                    e = e2;
+                    matched_minutes = true;
+                }
+            }
+            "و" => {
+                if let Some((m, _)) = num(toks, e + 1) {
+                    if m < 60 {
+                        minute = m as i64;
+                        e += 2;
+                        if matches!(word(toks, e), Some("دقيقه" | "دقائق")) {
+                            e += 1;
+                        }
+                        matched_minutes = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // Without `الساعة`, only `H:MM` or `H إلا ربع` are clock times.
+    if !has_saa && !matched_minutes {
+        return None;
+    }
+    let mut d = Draft::new(Val::RelDay(0));
+    // Part of day after the time, then optionally a day.
+    if let Some(p) = word(toks, e).and_then(part_of) {
+        d.part = Some(p);
+        e += 1;
+    }
+    match word(toks, e) {
+        Some("من")
+            if matches!(
+                word(toks, e + 1),
+                Some("صباح" | "مساء" | "فجر" | "ظهر" | "عصر" | "ليل" | "ليله")
+            ) =>
+        {
+            d.part = word(toks, e + 1).and_then(part_of);
+            e += 2;
+        }
+        _ => {}
+    }
+    if let Some((n, j)) = rel_day_at(toks, e) {
+        d.val = Val::RelDay(n);
+        e = j;
+        if let Some(wd) = word(toks, e)
+            .filter(|w| is_weekday_word(w))
+            .and_then(weekday_of)
+        {
+            d.weekday = Some(wd);
+            e += 1;
+        }
+    } else if let Some(wd) = word(toks, e)
+        .filter(|w| is_weekday_word(w))
+        .and_then(weekday_of)
+    {
+        d.val = Val::Weekday(wd, Dir::Default);
+        e += 1;
+    }
+    if let Some(p) = d.part {
+        if matches!(p, "AF" | "EV") && h < 12 || p == "MI" && (1..=5).contains(&h) {
+            h += 12;
+        }
+        if p == "NI" && (6..12).contains(&h) {
+            h += 12;
+        }
+        if p == "MO" && h == 12 {
+            h = 0;
+        }
+    }
+    if h == 24 {
+        h = 0;
+    }
+    d.time = civil::Time::new(h as i8, minute as i8, 0, 0).ok();
+    d.time?;
+    if d.part.is_none() && (1..=11).contains(&h) && has_saa {
+        d.flags.push("am_pm_ambiguous");
+    }
+    Some((d, e))
+}
+
+/// Finds every time expression in `text`, resolved against `ctx`.
+pub fn extract(text: &str, ctx: &Context) -> Vec<Timex> {
+    let toks = tokenize(text);
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut list_dir: Option<(usize, Dir)> = None;
+    while i < toks.len() {
+        // Quick rejection: most tokens start no time expression.
+        let starts = match &toks[i].tok {
+            Tok::Num(..) => true,
+            Tok::Word(_) => true,
+            Tok::Sym(_) => false,
+        };
+        if !starts {
+            i += 1;
+            continue;
+        }
+        match match_at(&toks, i) {
+            Some((mut d, e)) if e > i => {
+                // Months of a list share the direction found after the list.
+                if let Val::MonthOf(m, Dir::Default) = d.val {
+                    if let Some((until, dir)) = list_dir {
+                        if i < until {
+                            d.val = Val::MonthOf(m, dir);
+                        }
+                    }
+                }
+                if let Val::MonthOf(_, dir) = d.val {
+                    if dir != Dir::Default {
+                        // Remember the direction for the following months.
+                        let mut j = e;
+                        while j < toks.len()
+                            && j < e + 12
+                            && word(&toks, j).and_then(dir_of).is_none()
+                        {
+                            j += 1;
+                        }
+                        list_dir = Some((j + 1, dir));
+                    }
+                }
+                let end_idx = extend_over_direction(&toks, &d, e);
+                out.push(resolve(
+                    &d,
+                    toks[i].start + glued_conj_len(text, &toks[i]),
+                    toks[end_idx - 1].end,
+                    ctx,
+                ));
+                i = end_idx;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Bytes of a conjunction or preposition glued to the first word of a match
+/// (`وإبريل`, `وأمس`), which the span leaves out.
+fn glued_conj_len(text: &str, t: &Token) -> usize {
+    let Tok::Word(w) = &t.tok else { return 0 };
+    let known = |w: &str| {
+        month_from_word(w).is_some()
+            || weekday_of(w).is_some()
+            || part_of(w).is_some()
+            || unit_of(w).is_some()
+            || matches!(w, "امس" | "اليوم" | "غدا" | "عيد" | "بين")
+            || HIJRI_MONTHS
+                .iter()
+                .any(|(n, _)| n.split(' ').next() == Some(w))
+    };
+    let stripped = strip_conj(w);
+    if stripped.len() < w.len() && !known(w) && known(stripped) {
+        // The glued letter is one char of the original text.
+        text[t.start..].chars().next().map_or(0, char::len_utf8)
+    } else {
+        0
+    }
+}
+
+/// A list's last month takes the direction word after it into its span.
+fn extend_over_direction(toks: &[Token], d: &Draft, e: usize) -> usize {
+    if let Val::MonthOf(..) = d.val {
+        if word(toks, e).and_then(dir_of).is_some() {
+            return e + 1;
+        }
+    }
+    e
+}
+
+fn iso_date(d: civil::Date) -> String {
+    d.to_string()
+}
+
+fn month_add(y: i16, m: i8, n: i64) -> (i16, i8) {
+    let idx = y as i64 * 12 + (m as i64 - 1) + n;
+    (idx.div_euclid(12) as i16, (idx.rem_euclid(12) + 1) as i8)
+}
+
+fn wd_code(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Monday => "MO",
+        Weekday::Tuesday => "TU",
+        Weekday::Wednesday => "WE",
+        Weekday::Thursday => "TH",
+        Weekday::Friday => "FR",
+        Weekday::Saturday => "SA",
+        Weekday::Sunday => "SU",
+    }
+}
+
+fn signed(n: i64, unit: &str) -> String {
+    match n {
+        0 => format!("P0{unit}"),
+        n if n < 0 => format!("-P{}{unit}", -n),
+        n => format!("+P{n}{unit}"),
+    }
+}
+
+fn duration_iso(n: i64, u: Unit) -> String {
+    match u {
+        Unit::Second => format!("PT{n}S"),
+        Unit::Minute => format!("PT{n}M"),
+        Unit::Hour => format!("PT{n}H"),
+        Unit::Day => format!("P{n}D"),
+        Unit::Week => format!("P{n}W"),
+        Unit::Month => format!("P{n}M"),
+        Unit::Year => format!("P{n}Y"),
+        Unit::Decade => format!("P{}Y", 10 * n),
+    }
+}
+
+fn unit_grain(u: Unit) -> Grain {
+    match u {
+        Unit::Second => Grain::Second,
+        Unit::Minute => Grain::Minute,
+        Unit::Hour => Grain::Hour,
+        Unit::Day => Grain::Day,
+        Unit::Week => Grain::Week,
+        Unit::Month => Grain::Month,
+        Unit::Year | Unit::Decade => Grain::Year,
+    }
+}
+
+/// The value, grain and kind of `val` given the anchor; `None` value when it
+/// needs an anchor that is missing.
+fn value_of(
+    val: &Val,
+    anchor: Option<civil::Date>,
+    prefer: Prefer,
+) -> (
+    Option<String>,
+    Grain,
+    Kind,
+    Option<String>,
+    Option<civil::Date>,
+) {
+    let past = |dir: Dir| match dir {
+        Dir::Past => true,
+        Dir::Future => false,
+        Dir::Current | Dir::Default => prefer == Prefer::Past,
+    };
+    match val {
+        Val::Day(d) => (
+            Some(iso_date(*d)),
+            Grain::Day,
+            Kind::Absolute,
+            None,
+            Some(*d),
+        ),
+        Val::Month(y, m) => (
+            Some(format!("{y:04}-{m:02}")),
+            Grain::Month,
+            Kind::Absolute,
+            None,
+            None,
+        ),
+        Val::Year(y) => (
+            Some(format!("{y:04}")),
+            Grain::Year,
+            Kind::Absolute,
+            None,
+            None,
+        ),
+        Val::RelDay(n) => {
+            let d = anchor.and_then(|a| a.checked_add(n.days()).ok());
+            (
+                d.map(iso_date),
+                Grain::Day,
+                Kind::Relative,
+                Some(signed(*n, "D")),
+                d,
+            )
+        }
+        Val::RelWeek(n) => {
+            let v = anchor
+                .and_then(|a| a.checked_add((7 * n).days()).ok())
+                .map(|d| {
+                    let w = d.iso_week_date();
+                    format!("{:04}-W{:02}", w.year(), w.week())
+                });
+            (v, Grain::Week, Kind::Relative, Some(signed(*n, "W")), None)
+        }
+        Val::RelMonth(n) => {
+            let v = anchor.map(|a| {
+                let (y, m) = month_add(a.year(), a.month(), *n);
+                format!("{y:04}-{m:02}")
+            });
+            (v, Grain::Month, Kind::Relative, Some(signed(*n, "M")), None)
+        }
+        Val::RelYear(n) => (
+            anchor.map(|a| format!("{:04}", a.year() as i64 + n)),
+            Grain::Year,
+            Kind::Relative,
+            Some(signed(*n, "Y")),
+            None,
+        ),
+        Val::Weekday(wd, dir) => {
+            let code = wd_code(*wd);
+            let (off, d) = match (dir, past(*dir)) {
+                (Dir::Past, _) => (
+                    format!("{code}<"),
+                    anchor.and_then(|a| a.nth_weekday(-1, *wd).ok()),
+                ),
+                (Dir::Future, _) => (
+                    format!("{code}>"),
+                    anchor.and_then(|a| a.nth_weekday(1, *wd).ok()),
+                ),
+                (_, true) => (
+                    format!("{code}<="),
+                    anchor.and_then(|a| {
+                        if a.weekday() == *wd {
+                            Some(a)
+                        } else {
+                            a.nth_weekday(-1, *wd).ok()
+                        }
+                    }),
+                ),
+                (_, false) => (
+                    format!("{code}>="),
+                    anchor.and_then(|a| {
+                        if a.weekday() == *wd {
+                            Some(a)
+                        } else {
+                            a.nth_weekday(1, *wd).ok()
+                        }
+                    }),
+                ),
+            };
+            (d.map(iso_date), Grain::Day, Kind::Relative, Some(off), d)
+        }
+        Val::MonthOf(m, dir) => {
+            let off = format!("M{m:02}{}", dir_suffix(*dir, prefer));
+            let v = anchor.map(|a| {
+                let y = match dir {
+                    Dir::Current => a.year(),
+                    _ if past(*dir) => {
+                        if *m < a.month() || (*m == a.month() && *dir != Dir::Past) {
+                            a.year()
+                        } else {
+                            a.year() - 1
+                        }
+                    }
+                    _ => {
+                        if *m > a.month() || (*m == a.month() && *dir != Dir::Future) {
+                            a.year()
+                        } else {
+                            a.year() + 1
+                        }
+                    }
+                };
+                format!("{y:04}-{m:02}")
+            });
+            (v, Grain::Month, Kind::Relative, Some(off), None)
+        }
+        Val::DayMonth(d, m, dir) => {
+            let off = format!("M{m:02}-{d:02}{}", dir_suffix(*dir, prefer));
+            let date = anchor.and_then(|a| {
+                let this = civil::Date::new(a.year(), *m, *d).ok();
+                match dir {
+                    Dir::Current => this,
+                    _ if past(*dir) => match this {
+                        Some(t)
+                            if t <= a
+                                || *dir == Dir::Default && t.since(a).ok()?.get_days() <= 7 =>
+                        {
+                            Some(t)
+                        }
+                        _ => civil::Date::new(a.year() - 1, *m, *d).ok(),
+                    },
+                    _ => match this {
+                        Some(t) if t >= a => Some(t),
+                        _ => civil::Date::new(a.year() + 1, *m, *d).ok(),
+                    },
+                }
+            });
+            (
+                date.map(iso_date),
+                Grain::Day,
+                Kind::Relative,
+                Some(off),
+                date,
+            )
+        }
+        Val::HijriMonth(year, m, dir) => {
+            let (y, rel) = hijri_year(*year, *m, 1, *dir, anchor, prefer);
+            let v = y.and_then(|y| {
+                let a = hijri::to_gregorian(y, *m, 1)?;
+                let b = hijri::to_gregorian(y, *m, hijri::month_len(y, *m))?;
+                Some(format!("{a}/{b}"))
+            });
+            (
+                v,
+                Grain::Day,
+                if rel { Kind::Relative } else { Kind::Interval },
+                rel.then(|| format!("H{m:02}{}", dir_suffix(*dir, prefer))),
+                None,
+            )
+        }
+        Val::HijriDay(year, m, d, dir) => {
+            let (y, rel) = hijri_year(*year, *m, *d, *dir, anchor, prefer);
+            let g = y.and_then(|y| hijri::to_gregorian(y, *m, *d));
+            (
+                g.map(iso_date),
+                Grain::Day,
+                if rel { Kind::Relative } else { Kind::Absolute },
+                rel.then(|| format!("H{m:02}-{d:02}{}", dir_suffix(*dir, prefer))),
+                g,
+            )
+        }
+        Val::Interval(a, b) => {
+            let (va, ..) = value_of(a, anchor, prefer);
+            let (vb, gb, ..) = value_of(b, anchor, prefer);
+            let v = va.zip(vb).map(|(a, b)| format!("{a}/{b}"));
+            (v, gb, Kind::Interval, None, None)
+        }
+        Val::LastN(n, u) => {
+            let v = anchor.and_then(|a| {
+                let start = match u {
+                    Unit::Day => a.checked_sub(n.days()).ok()?,
+                    Unit::Week => a.checked_sub((7 * n).days()).ok()?,
+                    Unit::Month => a.checked_sub(n.months()).ok()?,
+                    Unit::Year => a.checked_sub(n.years()).ok()?,
+                    Unit::Decade => a.checked_sub((10 * n).years()).ok()?,
+                    _ => a,
+                };
+                Some(format!("{start}/{a}"))
+            });
+            (
+                v,
+                unit_grain(*u),
+                Kind::Interval,
+                Some(format!("-{}", duration_iso(*n, *u))),
+                None,
+            )
+        }
+        Val::Duration(n, u) => (
+            Some(duration_iso(*n, *u)),
+            unit_grain(*u),
+            Kind::Duration,
+            None,
+            None,
+        ),
+        Val::DurationMinutes(m) => (
+            Some(format!("PT{m}M")),
+            Grain::Minute,
+            Kind::Duration,
+            None,
+            None,
+        ),
+    }
+}
+
+fn dir_suffix(dir: Dir, prefer: Prefer) -> &'static str {
+    match (dir, prefer) {
+        (Dir::Past, _) => "<",
+        (Dir::Future, _) => ">",
+        (Dir::Current, _) => "=",
+        (Dir::Default, Prefer::Past) => "<=",
+        (Dir::Default, Prefer::Future) => ">=",
+    }
+}
+
+/// The Hijri year of a month/day given without one, and whether it was
+/// relative (completed from the anchor).
+fn hijri_year(
+    year: Option<i64>,
+    m: i64,
+    d: i64,
+    dir: Dir,
+    anchor: Option<civil::Date>,
+    prefer: Prefer,
+) -> (Option<i64>, bool) {
+    if let Some(y) = year {
+        return (Some(y), false);
+    }
+    let Some(a) = anchor else { return (None, true) };
+    let (ay, am, ad) = hijri::from_gregorian(a);
+    let after = (m, d) > (am, ad);
+    let y = match dir {
+        Dir::Current => ay,
+        Dir::Past => {
+            if (m, d) < (am, ad) {
+                ay
+            } else {
+                ay - 1
+            }
+        }
+        Dir::Future => {
+            if after {
+                ay
+            } else {
+                ay + 1
+            }
+        }
+        Dir::Default => match prefer {
+            Prefer::Past if after && m != am => ay - 1,
+            Prefer::Future if !after && m != am => ay + 1,
+            _ => ay,
+        },
+    };
+    (Some(y), true)
+}
+
+fn resolve(d: &Draft, start: usize, end: usize, ctx: &Context) -> Timex {
+    let anchor = ctx.anchor.map(|a| a.date());
+    let (mut value, mut grain, kind, offset, date) = value_of(&d.val, anchor, ctx.prefer);
+    let mut flags = d.flags.clone();
+    if let (Some(wd), Some(dt)) = (d.weekday, date) {
+        if dt.weekday() != wd {
+            flags.push("weekday_mismatch");
+        }
+    }
+    if let (Some(v), Some(t)) = (&value, d.time) {
+        if grain == Grain::Day && v.len() == 10 {
+            value = Some(format!("{v}T{:02}:{:02}", t.hour(), t.minute()));
+            grain = Grain::Minute;
+        }
+    } else if let (Some(v), Some(p)) = (&value, d.part) {
+        if grain == Grain::Day && v.len() == 10 {
+            value = Some(format!("{v}T{p}"));
+            grain = Grain::PartOfDay;
+        }
+    }
+    let kind = match (&d.val, kind) {
+        (Val::Day(_), _) | (Val::Month(..), _) | (Val::Year(_), _) => Kind::Absolute,
+        (_, k) => k,
+    };
+    if value.is_none() {
+        flags.push("unresolved");
+    }
+    if d.part.is_some() && d.time.is_none() && value.is_none() {
+        flags.push(match d.part {
+            Some("MO") => "morning",
+            Some("MI") => "noon",
+            Some("AF") => "afternoon",
+            Some("EV") => "evening",
+            _ => "night",
+        });
+    }
+    Timex {
+        start,
+        end,
+        kind,
+        value,
+        grain,
+        offset: if kind == Kind::Absolute { None } else { offset },
+        flags,
+    }
+}
+
+#[cfg(test)]
+mod tests;
