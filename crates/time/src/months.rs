@@ -82,20 +82,30 @@ const TABLE: &[(&str, u8, MonthSystem)] = &[
     ("dec", 12, MonthSystem::English),
 ];
 
+/// The table keyed by folded spelling, built once.
+fn folded_table() -> &'static std::collections::HashMap<String, (u8, MonthSystem)> {
+    static MAP: std::sync::OnceLock<std::collections::HashMap<String, (u8, MonthSystem)>> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| TABLE.iter().map(|&(w, m, s)| (fold_key(w), (m, s))).collect())
+}
+
 /// Month number and system of a (possibly two-word) month name, matched on its
 /// folded key. Two-word Levantine names are given as one string with a space.
 pub fn month_from_word(word: &str) -> Option<(u8, MonthSystem)> {
-    let key = fold_key(word);
-    let key = key.trim_end_matches('.');
-    TABLE
-        .iter()
-        .find(|(w, _, _)| fold_key(w) == key)
-        .map(|&(_, m, s)| (m, s))
+    // Tokens arrive folded already; folding again is then a no-op copy that
+    // the fast path below avoids.
+    let table = folded_table();
+    let key = word.trim_end_matches('.');
+    if let Some(&v) = table.get(key) {
+        return Some(v);
+    }
+    let folded = fold_key(word);
+    table.get(folded.trim_end_matches('.')).copied()
 }
 
 /// True if `word` is the first word of a two-word Levantine month name.
+/// `word` is folded (tokens are).
 pub(crate) fn is_two_word_month_head(word: &str) -> bool {
-    matches!(fold_key(word).as_str(), "كانون" | "تشرين")
+    matches!(word, "كانون" | "تشرين")
 }
 
 #[cfg(test)]

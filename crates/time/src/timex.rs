@@ -9,7 +9,7 @@
 //! offset instead (`-P1D`, `MO<=` …), never a date guessed from the clock.
 
 use crate::hijri;
-use crate::months::month_from_word;
+use crate::months::{is_two_word_month_head, month_from_word};
 use crate::scan::{date, date_at, is_year, month_at, num, sym, tokenize, word, Tok, Token};
 use jiff::civil::{self, Weekday};
 use jiff::ToSpan;
@@ -1003,6 +1003,22 @@ fn clock_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
     Some((d, e))
 }
 
+/// True if some rule can start at a word with this folded form.
+fn could_start(w: &str) -> bool {
+    matches!(
+        w,
+        "بين" | "من" | "منذ" | "يوم" | "منتصف" | "هذا" | "هذه" | "الاسبوع" | "الشهر" | "العام" | "السنه" | "شهر" | "شهري" | "شهور" | "عام" | "سنه" | "قبل" | "بعد"
+            | "اكثر" | "اقل" | "نحو" | "حوالي" | "قرابه" | "زهاء" | "نصف" | "ربع" | "الساعه" | "الحاديه" | "عيد" | "امس" | "البارحه" | "اليوم" | "غدا" | "غد" | "اول"
+    ) || weekday_of(w).is_some()
+        || part_of(w).is_some()
+        || unit_of(w).is_some()
+        || number_word(w).is_some()
+        || position_flag(w).is_some()
+        || month_from_word(w).is_some()
+        || is_two_word_month_head(w)
+        || HIJRI_MONTHS.iter().any(|(n, _)| n.split(' ').next() == Some(w))
+}
+
 /// Finds every time expression in `text`, resolved against `ctx`.
 pub fn extract(text: &str, ctx: &Context) -> Vec<Timex> {
     let toks = tokenize(text);
@@ -1013,7 +1029,7 @@ pub fn extract(text: &str, ctx: &Context) -> Vec<Timex> {
         // Quick rejection: most tokens start no time expression.
         let starts = match &toks[i].tok {
             Tok::Num(..) => true,
-            Tok::Word(_) => true,
+            Tok::Word(w) => could_start(w) || could_start(strip_conj(w)),
             Tok::Sym(_) => false,
         };
         if !starts {
