@@ -45,6 +45,22 @@ check("000 related lists ten headlines", len(pages["000"]["related"]) == 10)
 for k, p in pages.items():
     for a in kids[k]:
         check(f"{k} appended '{a['title'][:25]}' not in page body", a["body"][:60] not in p["body"])
+# Time expressions (issue "Arabic text core and time expressions").
+def timexes(page):
+    out = run("timexes", "--article", str(page["id"]), "--json")
+    return [(t["text"], t["value"]) for t in map(json.loads, out.splitlines())]
+expect = {
+    "000": [("أمس الثلاثاء", "2023-08-22"), ("الاثنين", "2023-08-21"), ("عام 2020", "2020")],
+    "003": [("أمس الثلاثاء", "2023-08-22"), ("الاثنين", "2023-08-21"), ("عام 2020", "2020")],
+    "004": [("الثلاثاء", "2023-08-22")],
+    "002": [("الثلاثاء", "2023-09-26"), ("17 سبتمبر/أيلول الجاري", "2023-09-17"), ("بين نيسان/أبريل 2019 وحزيران/يونيو 2020", "2019-04/2020-06")],
+    "001": [("2 يونيو 2024", "2024-06-02"), ("اليوم الاثنين", "2024-06-03"), ("الجمعة الماضي", "2024-05-31"), ("مساء أمس الأحد", "2024-06-02TEV"),
+            ("شهري مارس/ آذار", "2024-03"), ("إبريل/ نيسان الماضيين", "2024-04"), ("منتصف الشهر المنصرم", "2024-05")],
+}
+for k, pairs in expect.items():
+    got = timexes(pages[k])
+    for text, value in pairs:
+        check(f"{k} time '{text}' = {value}", (text, value) in got)
 before = len(arts)
 out = run("ingest", seeds)
 check("re-ingest adds nothing", len(run("articles", "--json").splitlines()) == before and "0 new" in out)

@@ -1,5 +1,6 @@
 //! `rasd`: the command-line interface. A thin layer over the library crates.
 
+mod annotate;
 mod progress;
 mod show;
 
@@ -34,6 +35,44 @@ enum Command {
         #[arg(long = "field", value_name = "ATTR=FIELD")]
         fields: Vec<String>,
         /// Print the summary as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// How bare weekdays, months and holidays resolve in time annotations.
+        #[arg(long, value_enum, default_value_t = PreferArg::Past)]
+        prefer: PreferArg,
+    },
+    /// Annotate texts: sentences, tokens and time expressions resolved against the publication date. Reads JSON Lines `{"id", "text", "published"?}` on stdin, or one `--text`; writes JSON Lines.
+    Annotate {
+        /// Annotate this text instead of reading stdin.
+        #[arg(long)]
+        text: Option<String>,
+        /// Publication date of `--text` (ISO date or datetime).
+        #[arg(long)]
+        published: Option<String>,
+        /// Bare weekdays, months and holidays resolve to the past (news) or the future.
+        #[arg(long, value_enum, default_value_t = PreferArg::Past)]
+        prefer: PreferArg,
+        /// Which layers to output, comma-separated.
+        #[arg(long, default_value = "sentences,tokens,timexes")]
+        layers: String,
+    },
+    /// (Re)annotate stored articles whose annotations are missing or older than this rasd's.
+    Process {
+        /// Annotate every article again.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value_t = PreferArg::Past)]
+        prefer: PreferArg,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the time expressions of stored articles.
+    Timexes {
+        /// Only this article.
+        #[arg(long)]
+        article: Option<i64>,
+        /// JSON Lines.
         #[arg(long)]
         json: bool,
     },
@@ -82,6 +121,21 @@ enum Command {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PreferArg {
+    Past,
+    Future,
+}
+
+impl From<PreferArg> for rasd_time::Prefer {
+    fn from(p: PreferArg) -> Self {
+        match p {
+            PreferArg::Past => rasd_time::Prefer::Past,
+            PreferArg::Future => rasd_time::Prefer::Future,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -115,9 +169,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             max_file_size,
             fields,
             json,
+            prefer,
         } => {
             let mut opts = IngestOptions {
                 max_file_size: (max_file_size * 1024.0 * 1024.0) as u64,
+                prefer: prefer.into(),
                 ..Default::default()
             };
             for f in &fields {
@@ -136,6 +192,74 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Annotate {
+            text,
+            published,
+            prefer,
+            layers,
+        } => {
+            let layers = annotate::parse_layers(&layers)?;
+            let bad = annotate::run(text, published, prefer.into(), layers)?;
+            Ok(if bad > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Process {
+            force,
+            prefer,
+            json,
+        } => {
+            let mut store = open(&cli.db)?;
+            let bar = progress::Bar::counting("articles");
+            let sum = rasd_pipeline::process(&mut store, prefer.into(), force, &bar)?;
+            if json {
+                println!("{}", serde_json::to_string(&sum)?);
+            } else {
+                println!(
+                    "annotated {} articles: {} time expressions in {:.1} s",
+                    sum.articles, sum.timexes, sum.seconds
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timexes { article, json } => {
+            let store = open(&cli.db)?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let ids: Vec<i64> = match article {
+                Some(id) => vec![id],
+                None => {
+                    let mut v = Vec::new();
+                    store.articles(&ArticleQuery::default(), &mut |a| {
+                        v.push(a.id);
+                        true
+                    })?;
+                    v
+                }
+            };
+            for id in ids {
+                for t in store.timexes(id)? {
+                    if json {
+                        let mut v = serde_json::to_value(&t)?;
+                        v["article"] = id.into();
+                        serde_json::to_writer(&mut out, &v)?;
+                        writeln!(out)?;
+                    } else {
+                        writeln!(
+                            out,
+                            "{id:>6}  {:<8} {:<28} {:<9} {}",
+                            t.field.as_str(),
+                            t.value.as_deref().unwrap_or("?"),
+                            t.kind.as_str(),
+                            t.text
+                        )?;
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Articles {
             json,
@@ -184,7 +308,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let mut out = BufWriter::new(std::io::stdout().lock());
             if json {
-                serde_json::to_writer_pretty(&mut out, &a.to_json(true))?;
+                let mut v = a.to_json(true);
+                v["timexes"] = serde_json::to_value(store.timexes(a.id)?)?;
+                serde_json::to_writer_pretty(&mut out, &v)?;
                 writeln!(out)?;
             } else {
                 show::article(&mut out, &store, &a, source)?;

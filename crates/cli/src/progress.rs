@@ -19,6 +19,19 @@ impl Bar {
     }
 }
 
+impl Bar {
+    /// A bar counting items (`unit`) rather than bytes.
+    pub fn counting(unit: &str) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Bar { bar: None };
+        }
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        let tpl = format!("{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}, eta {{eta}})");
+        bar.set_style(ProgressStyle::with_template(&tpl).expect("valid template"));
+        Bar { bar: Some(bar) }
+    }
+}
+
 impl Progress for Bar {
     fn start(&self, _inputs: u64, bytes: u64) {
         if let Some(b) = &self.bar {

@@ -175,6 +175,26 @@ pub fn article(
             writeln!(out, "  • {r}")?;
         }
     }
+    let timexes = store.timexes(a.id)?;
+    if !timexes.is_empty() {
+        writeln!(out, "time expressions ({}):", timexes.len())?;
+        for t in &timexes {
+            let flags = if t.flags.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", t.flags.join(", "))
+            };
+            writeln!(
+                out,
+                "  {:<7} {:<24} {:<9}{}",
+                t.field.as_str(),
+                t.value.as_deref().unwrap_or("(unresolved)"),
+                t.kind.as_str(),
+                flags
+            )?;
+            writeln!(out, "    {}", t.text)?;
+        }
+    }
     let items = store.appended_items(a.id)?;
     if !items.is_empty() {
         writeln!(out, "appended items split off ({}):", items.len())?;

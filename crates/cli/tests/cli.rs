@@ -364,3 +364,124 @@ fn killed_ingest_leaves_a_consistent_store_and_the_rerun_completes() {
     let s = rasd_store::SqliteStore::open(&db).unwrap();
     assert_eq!(s.integrity_check().unwrap(), "ok");
 }
+
+fn rasd_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn annotate_json_lines_with_and_without_a_publication_date() {
+    let input = concat!(
+        r#"{"id": "a1", "text": "وصل الوزير أمس الثلاثاء إلى المدينة. وقال إن الزيارة تستمر ثلاثة أيام.", "published": "2023-08-23"}"#,
+        "\n",
+        r#"{"id": 2, "text": "وصل الوزير أمس إلى المدينة."}"#,
+        "\n",
+        "not json\n",
+        r#"{"id": 3, "text": "نص", "published": "الأمس"}"#,
+        "\n"
+    );
+    let o = rasd_stdin(&["annotate"], input);
+    assert_eq!(o.status.code(), Some(1), "bad lines make the exit status 1");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 3") && err.contains("line 4"), "{err}");
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let a = &lines[0];
+    assert_eq!(a["id"], "a1");
+    assert_eq!(a["sentences"].as_array().unwrap().len(), 2);
+    assert!(a["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["kind"] == "punct"));
+    let t = &a["timexes"];
+    assert_eq!(t[0]["text"], "أمس الثلاثاء");
+    assert_eq!(t[0]["value"], "2023-08-22");
+    assert_eq!(t[0]["kind"], "relative");
+    assert_eq!(t[1]["value"], "P3D");
+    assert_eq!(t[1]["kind"], "duration");
+    // Byte offsets slice the input text.
+    let text = "وصل الوزير أمس الثلاثاء إلى المدينة. وقال إن الزيارة تستمر ثلاثة أيام.";
+    assert_eq!(
+        &text[t[0]["start"].as_u64().unwrap() as usize..t[0]["end"].as_u64().unwrap() as usize],
+        "أمس الثلاثاء"
+    );
+    // No publication date: unresolved, with the offset.
+    let b = &lines[1]["timexes"][0];
+    assert_eq!(b["value"], Value::Null);
+    assert_eq!(b["offset"], "-P1D");
+
+    let o = rasd_stdin(
+        &[
+            "annotate",
+            "--text",
+            "يصل الوفد الخميس",
+            "--published",
+            "2024-06-03",
+            "--prefer",
+            "future",
+            "--layers",
+            "timexes",
+        ],
+        "",
+    );
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["timexes"][0]["value"], "2024-06-06");
+    assert!(v.get("tokens").is_none());
+}
+
+#[test]
+fn time_expressions_are_stored_at_ingest_and_reprocessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    rasd(
+        &db,
+        &["ingest", corpus().join("page-ports.txt").to_str().unwrap()],
+    );
+    let list = stdout(&rasd(&db, &["timexes", "--article", "1", "--json"]));
+    let t: Vec<Value> = list
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        t.iter().any(|x| x["text"] == "أمس الاثنين"
+            && x["value"] == "2024-11-03"
+            && x["field"] == "body"),
+        "{list}"
+    );
+    let shown = stdout(&rasd(&db, &["show", "1"]));
+    assert!(
+        shown.contains("time expressions") && shown.contains("2024-11-03"),
+        "{shown}"
+    );
+    let j: Value = serde_json::from_str(&stdout(&rasd(&db, &["show", "1", "--json"]))).unwrap();
+    assert!(!j["timexes"].as_array().unwrap().is_empty());
+    // Nothing is out of date; --force redoes every article.
+    let p: Value = serde_json::from_str(&stdout(&rasd(&db, &["process", "--json"]))).unwrap();
+    assert_eq!(p["articles"], 0);
+    let p: Value =
+        serde_json::from_str(&stdout(&rasd(&db, &["process", "--force", "--json"]))).unwrap();
+    assert_eq!(p["articles"], 2);
+    assert_eq!(
+        stdout(&rasd(&db, &["timexes", "--article", "1", "--json"])),
+        list,
+        "reprocessing gives the same annotations"
+    );
+}

@@ -13,9 +13,11 @@
 
 mod align;
 mod article;
+mod time;
 
 pub use align::{Alignment, Segment, TextBuilder};
 pub use article::{Article, ArticleKind, DateValue, Region, RegionKind};
+pub use time::{Field, TimeGrain, TimeKind, TimeMention};
 
 use serde::{Deserialize, Serialize};
 

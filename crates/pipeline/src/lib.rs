@@ -1,10 +1,14 @@
-//! Runs rasd's stages. For now: ingest, from paths to the store.
+//! Runs rasd's stages: ingest from paths to the store, and annotation of
+//! texts and stored articles (sentences, tokens, time expressions).
 //!
 //! Inputs are processed in windows: the bytes of a window are read and hashed,
 //! inputs the store already holds completely are skipped, the rest are parsed
 //! and compressed in parallel (rayon), and then written one input per
 //! transaction, in input order, so that article ids are deterministic.
 
+pub mod annotate;
+
+use rasd_doc::TimeMention;
 use rasd_ingest::source::{self, Leaf};
 use rasd_ingest::{parse_document, InputError, Options, Parsed};
 use rasd_store::{InputBatch, Store, StoreError};
@@ -21,6 +25,8 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 50 * 1024 * 1024;
 pub struct IngestOptions {
     pub max_file_size: u64,
     pub parse: Options,
+    /// How bare weekdays, months and holidays resolve in time annotations.
+    pub prefer: rasd_time::Prefer,
     /// Inputs per window: bounds memory, keeps the cores busy.
     pub window: usize,
 }
@@ -30,7 +36,10 @@ impl Default for IngestOptions {
         IngestOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             parse: Options::default(),
-            window: 32,
+            prefer: rasd_time::Prefer::Past,
+            // Two inputs per thread: enough to keep the cores busy, small
+            // enough that writes start early and memory stays bounded.
+            window: 2 * rayon::current_num_threads(),
         }
     }
 }
@@ -109,6 +118,7 @@ enum Work {
         size: u64,
         raw_deflated: Vec<u8>,
         parsed: Parsed,
+        timexes: Vec<Vec<TimeMention>>,
     },
     Known {
         size: u64,
@@ -181,6 +191,11 @@ pub fn ingest(
                         sha,
                         size: bytes.len() as u64,
                         raw_deflated: rasd_store::compress(&bytes),
+                        timexes: parsed
+                            .articles
+                            .iter()
+                            .map(|a| annotate::time_mentions(a, opts.prefer))
+                            .collect(),
                         parsed,
                     },
                     Err(e) => Work::Failed(e),
@@ -220,6 +235,7 @@ pub fn ingest(
                     size,
                     raw_deflated,
                     parsed,
+                    timexes,
                 } => {
                     let rejects: Vec<(u32, String)> = parsed
                         .rejects
@@ -239,6 +255,8 @@ pub fn ingest(
                         articles: &parsed.articles,
                         rejects: &rejects,
                         error: error.as_deref(),
+                        timexes: &timexes,
+                        time_version: annotate::TIME_VERSION,
                     };
                     let out = store.write_input(&batch)?;
                     sum.inputs_new += 1;
@@ -269,6 +287,56 @@ pub fn ingest(
                 }
             }
         }
+    }
+    progress.finish();
+    sum.seconds = t0.elapsed().as_secs_f64();
+    Ok(sum)
+}
+
+/// What a `process` run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProcessSummary {
+    pub articles: u64,
+    pub timexes: u64,
+    pub seconds: f64,
+}
+
+/// Annotates stored articles whose time annotations are older than the
+/// current version (all of them with `force`), in chunks of one transaction.
+pub fn process(
+    store: &mut dyn Store,
+    prefer: rasd_time::Prefer,
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<ProcessSummary, StoreError> {
+    let t0 = Instant::now();
+    let mut sum = ProcessSummary::default();
+    let below = if force {
+        i64::MAX
+    } else {
+        annotate::TIME_VERSION
+    };
+    let total = store.stats()?.articles;
+    progress.start(total, total);
+    let mut after = 0;
+    loop {
+        let ids = store.articles_with_time_version_below(below, after, 2000)?;
+        let Some(&last) = ids.last() else { break };
+        after = last;
+        let mut articles = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(a) = store.article(*id)? {
+                articles.push(a);
+            }
+        }
+        let items: Vec<(i64, Vec<TimeMention>)> = articles
+            .par_iter()
+            .map(|a| (a.id, annotate::time_mentions(&a.article, prefer)))
+            .collect();
+        sum.articles += items.len() as u64;
+        sum.timexes += items.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
+        store.replace_timexes(&items, annotate::TIME_VERSION)?;
+        progress.advance(items.len() as u64, "");
     }
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();

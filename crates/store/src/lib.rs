@@ -15,7 +15,7 @@ mod sqlite;
 
 pub use sqlite::{body_hash, SqliteStore};
 
-use rasd_doc::Article;
+use rasd_doc::{Article, TimeMention};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,11 @@ pub struct InputBatch<'a> {
     pub rejects: &'a [(u32, String)],
     /// An error that stopped reading part-way.
     pub error: Option<&'a str>,
+    /// Time expressions of each article (same order as `articles`; may be
+    /// empty when annotation is left to a later `process` run).
+    pub timexes: &'a [Vec<TimeMention>],
+    /// Version of the annotator that produced `timexes`.
+    pub time_version: i64,
 }
 
 /// What writing one input did.
@@ -142,6 +147,19 @@ pub trait Store {
     /// The decoded-or-raw original bytes of an input.
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>>;
     fn stats(&self) -> Result<Stats>;
+    /// Time expressions stored for an article.
+    fn timexes(&self, article_id: i64) -> Result<Vec<TimeMention>>;
+    /// Replaces the time expressions of articles, in one transaction, and
+    /// records the annotator version.
+    fn replace_timexes(&mut self, items: &[(i64, Vec<TimeMention>)], version: i64) -> Result<()>;
+    /// Ids of articles annotated with a version below `version`, after
+    /// `after_id`, at most `limit`.
+    fn articles_with_time_version_below(
+        &self,
+        version: i64,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<i64>>;
     /// Articles split off page `page_id`: (id, title).
     fn appended_items(&self, page_id: i64) -> Result<Vec<(i64, Option<String>)>>;
     /// Ids of all articles whose body equals this one's, in id order

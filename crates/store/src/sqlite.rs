@@ -4,13 +4,16 @@ use crate::{
     decompress, ArticleQuery, InputBatch, InputStatus, Problem, Result, Stats, Store, StoreError,
     StoredArticle, WriteOutcome,
 };
-use rasd_doc::{Alignment, Article, ArticleKind, DateValue, Region, Segment};
+use rasd_doc::{
+    Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
+};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::path::Path;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run. Never edit a released migration: add a new one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE inputs (
     id          INTEGER PRIMARY KEY,
     path        TEXT NOT NULL,
@@ -62,7 +65,25 @@ CREATE TABLE rejects (
     reason   TEXT NOT NULL,
     PRIMARY KEY (input_id, record)
 );
-"#];
+"#,
+    r#"
+CREATE TABLE timexes (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    field      TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    value      TEXT,
+    grain      TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    offset     TEXT,
+    flags      TEXT NOT NULL
+);
+CREATE INDEX timexes_article ON timexes(article_id);
+CREATE INDEX timexes_value ON timexes(value);
+ALTER TABLE articles ADD COLUMN time_version INTEGER NOT NULL DEFAULT 0;
+"#,
+];
 
 pub struct SqliteStore {
     conn: Connection,
@@ -93,6 +114,43 @@ fn parse_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> 
     serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
         what: what.to_string(),
         reason: e.to_string(),
+    })
+}
+
+fn insert_timexes(
+    tx: &rusqlite::Connection,
+    article_id: i64,
+    tm: &[TimeMention],
+    version: i64,
+) -> Result<()> {
+    tx.prepare_cached("DELETE FROM timexes WHERE article_id = ?1")?
+        .execute([article_id])?;
+    let mut ins = tx.prepare_cached("INSERT INTO timexes (article_id, field, start, end, text, value, grain, kind, offset, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?;
+    for t in tm {
+        ins.execute(params![
+            article_id,
+            t.field.as_str(),
+            t.span.start as i64,
+            t.span.end as i64,
+            t.text,
+            t.value,
+            t.grain.as_str(),
+            t.kind.as_str(),
+            t.offset,
+            json(&t.flags)
+        ])?;
+    }
+    tx.prepare_cached("UPDATE articles SET time_version = ?2 WHERE id = ?1")?
+        .execute(params![article_id, version])?;
+    Ok(())
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
+        StoreError::Corrupt {
+            what: what.to_string(),
+            reason: e.to_string(),
+        }
     })
 }
 
@@ -270,7 +328,7 @@ impl Store for SqliteStore {
             let mut by_key = tx.prepare_cached("SELECT id FROM articles WHERE key = ?1")?;
             let mut by_hash =
                 tx.prepare_cached("SELECT min(id) FROM articles WHERE body_hash = ?1")?;
-            for a in b.articles {
+            for (pos, a) in b.articles.iter().enumerate() {
                 let key = article_key(a, b.sha256);
                 let parent_id = a
                     .parent
@@ -311,7 +369,11 @@ impl Store for SqliteStore {
                     a.parent,
                 ])?;
                 if n == 1 {
-                    ids.push(Some(tx.last_insert_rowid()));
+                    let id = tx.last_insert_rowid();
+                    if let Some(tm) = b.timexes.get(pos) {
+                        insert_timexes(&tx, id, tm, b.time_version)?;
+                    }
+                    ids.push(Some(id));
                     out.new_articles += 1;
                     if a.kind == ArticleKind::Appended {
                         out.appended += 1;
@@ -425,6 +487,71 @@ impl Store for SqliteStore {
             raw_bytes: one("SELECT coalesce(sum(size), 0) FROM inputs")?,
             raw_bytes_stored: one("SELECT coalesce(sum(length(raw)), 0) FROM inputs")?,
         })
+    }
+
+    fn timexes(&self, article_id: i64) -> Result<Vec<TimeMention>> {
+        let mut s = self.conn.prepare_cached("SELECT field, start, end, text, value, grain, kind, offset, flags FROM timexes WHERE article_id = ?1 ORDER BY rowid")?;
+        let rows = s
+            .query_map([article_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, String>(8)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let what = format!("time expressions of article {article_id}");
+        rows.into_iter()
+            .map(
+                |(field, start, end, text, value, grain, kind, offset, flags)| {
+                    Ok(TimeMention {
+                        field: Field::parse(&field).ok_or_else(|| StoreError::Corrupt {
+                            what: what.clone(),
+                            reason: format!("unknown field {field}"),
+                        })?,
+                        span: Span::new(start as usize, end as usize),
+                        text,
+                        value,
+                        grain: parse_enum(&grain, &what)?,
+                        kind: parse_enum(&kind, &what)?,
+                        offset,
+                        flags: parse_json(&flags, &what)?,
+                    })
+                },
+            )
+            .collect()
+    }
+
+    fn replace_timexes(&mut self, items: &[(i64, Vec<TimeMention>)], version: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (id, tm) in items {
+            insert_timexes(&tx, *id, tm, version)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn articles_with_time_version_below(
+        &self,
+        version: i64,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<i64>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT id FROM articles WHERE time_version < ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let v = s
+            .query_map(params![version, after_id, limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
     }
 
     fn appended_items(&self, page_id: i64) -> Result<Vec<(i64, Option<String>)>> {

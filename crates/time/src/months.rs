@@ -84,8 +84,14 @@ const TABLE: &[(&str, u8, MonthSystem)] = &[
 
 /// The table keyed by folded spelling, built once.
 fn folded_table() -> &'static std::collections::HashMap<String, (u8, MonthSystem)> {
-    static MAP: std::sync::OnceLock<std::collections::HashMap<String, (u8, MonthSystem)>> = std::sync::OnceLock::new();
-    MAP.get_or_init(|| TABLE.iter().map(|&(w, m, s)| (fold_key(w), (m, s))).collect())
+    static MAP: std::sync::OnceLock<std::collections::HashMap<String, (u8, MonthSystem)>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        TABLE
+            .iter()
+            .map(|&(w, m, s)| (fold_key(w), (m, s)))
+            .collect()
+    })
 }
 
 /// Month number and system of a (possibly two-word) month name, matched on its

@@ -23,54 +23,7 @@ pub enum Prefer {
     Future,
 }
 
-/// The granularity of a value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grain {
-    Year,
-    Month,
-    Week,
-    Day,
-    PartOfDay,
-    Hour,
-    Minute,
-    Second,
-}
-
-impl Grain {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grain::Year => "year",
-            Grain::Month => "month",
-            Grain::Week => "week",
-            Grain::Day => "day",
-            Grain::PartOfDay => "part_of_day",
-            Grain::Hour => "hour",
-            Grain::Minute => "minute",
-            Grain::Second => "second",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A date or time given in full (or completed from context).
-    Absolute,
-    /// A date or time stated relative to the publication date.
-    Relative,
-    Interval,
-    Duration,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Absolute => "absolute",
-            Kind::Relative => "relative",
-            Kind::Interval => "interval",
-            Kind::Duration => "duration",
-        }
-    }
-}
+pub use rasd_doc::{TimeGrain as Grain, TimeKind as Kind};
 
 /// A recognised time expression.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -657,18 +610,35 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
         if let Some((Val::Year(_), ..)) = absolute_at(toks, i + 1) {
             return None;
         }
-        if let Some((n, u, e)) = quantity_at(toks, i + 1) {
+        let offset = quantity_at(toks, i + 1)
+            .map(|(n, u, e)| (n, u, e, false))
+            .or_else(|| {
+                // A bare plural: `قبل ساعات`, `قبل أيام`, `منذ سنوات`.
+                match word(toks, i + 1).and_then(unit_of) {
+                    Some((u, None)) => Some((1, u, i + 2, true)),
+                    _ => None,
+                }
+            });
+        if let Some((n, u, mut e, vague)) = offset {
+            if matches!(word(toks, e), Some("قليله" | "عده" | "معدوده" | "قلائل"))
+            {
+                e += 1;
+            }
+            // `بعد أيام قليلة من الفيضانات`: relative to an event, not to the
+            // publication date: only the amount of time is known.
+            if matches!(word(toks, e), Some("من" | "علي")) && dirw != "منذ" {
+                let mut d = Draft::new(Val::Duration(n, u));
+                d.flags.push("relative_to_event");
+                if vague {
+                    d.flags.push("approximate");
+                }
+                return Some((d, e));
+            }
             let mut d = Draft::new(offset_val(sign * n, u));
-            if matches!(u, Unit::Hour | Unit::Minute | Unit::Second) {
+            if vague || matches!(u, Unit::Hour | Unit::Minute | Unit::Second) {
                 d.flags.push("approximate");
             }
             return Some((d, e));
-        }
-        // A bare plural: `قبل ساعات`, `قبل أيام`, `منذ سنوات`.
-        if let Some((u, None)) = word(toks, i + 1).and_then(unit_of) {
-            let mut d = Draft::new(offset_val(sign, u));
-            d.flags.push("approximate");
-            return Some((d, i + 2));
         }
     }
 
@@ -1007,8 +977,41 @@ fn clock_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
 fn could_start(w: &str) -> bool {
     matches!(
         w,
-        "بين" | "من" | "منذ" | "يوم" | "منتصف" | "هذا" | "هذه" | "الاسبوع" | "الشهر" | "العام" | "السنه" | "شهر" | "شهري" | "شهور" | "عام" | "سنه" | "قبل" | "بعد"
-            | "اكثر" | "اقل" | "نحو" | "حوالي" | "قرابه" | "زهاء" | "نصف" | "ربع" | "الساعه" | "الحاديه" | "عيد" | "امس" | "البارحه" | "اليوم" | "غدا" | "غد" | "اول"
+        "بين"
+            | "من"
+            | "منذ"
+            | "يوم"
+            | "منتصف"
+            | "هذا"
+            | "هذه"
+            | "الاسبوع"
+            | "الشهر"
+            | "العام"
+            | "السنه"
+            | "شهر"
+            | "شهري"
+            | "شهور"
+            | "عام"
+            | "سنه"
+            | "قبل"
+            | "بعد"
+            | "اكثر"
+            | "اقل"
+            | "نحو"
+            | "حوالي"
+            | "قرابه"
+            | "زهاء"
+            | "نصف"
+            | "ربع"
+            | "الساعه"
+            | "الحاديه"
+            | "عيد"
+            | "امس"
+            | "البارحه"
+            | "اليوم"
+            | "غدا"
+            | "غد"
+            | "اول"
     ) || weekday_of(w).is_some()
         || part_of(w).is_some()
         || unit_of(w).is_some()
@@ -1016,7 +1019,9 @@ fn could_start(w: &str) -> bool {
         || position_flag(w).is_some()
         || month_from_word(w).is_some()
         || is_two_word_month_head(w)
-        || HIJRI_MONTHS.iter().any(|(n, _)| n.split(' ').next() == Some(w))
+        || HIJRI_MONTHS
+            .iter()
+            .any(|(n, _)| n.split(' ').next() == Some(w))
 }
 
 /// Finds every time expression in `text`, resolved against `ctx`.
