@@ -313,7 +313,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 // Sentences and tokens of the body: cheap and deterministic,
                 // computed here rather than stored.
                 let body = &a.article.body;
-                v["sentences"] = rasd_text::sentences(body).into_iter().map(|(s, e)| serde_json::json!({"start": s, "end": e})).collect();
+                v["sentences"] = rasd_text::sentences(body)
+                    .into_iter()
+                    .map(|(s, e)| serde_json::json!({"start": s, "end": e}))
+                    .collect();
                 v["tokens"] = rasd_text::tokenize(body).into_iter().map(|t| serde_json::json!({"start": t.start, "end": t.end, "kind": annotate::token_kind(t.kind)})).collect();
                 serde_json::to_writer_pretty(&mut out, &v)?;
                 writeln!(out)?;

@@ -155,7 +155,12 @@ pub fn article(
         writeln!(out, "summary:")?;
         writeln!(out, "{}", wrap(s, w, "  "))?;
     }
-    writeln!(out, "body: ({} sentences, {} tokens)", rasd_text::sentences(&ar.body).len(), rasd_text::tokenize(&ar.body).len())?;
+    writeln!(
+        out,
+        "body: ({} sentences, {} tokens)",
+        rasd_text::sentences(&ar.body).len(),
+        rasd_text::tokenize(&ar.body).len()
+    )?;
     writeln!(out, "{}", wrap(&ar.body, w, "  "))?;
     if !ar.tags.is_empty() {
         writeln!(out, "tags:")?;

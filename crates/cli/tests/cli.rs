@@ -476,8 +476,12 @@ fn time_expressions_are_stored_at_ingest_and_reprocessed() {
     let body = j["body"].as_str().unwrap();
     let sents = j["sentences"].as_array().unwrap();
     assert!(sents.len() >= 4);
-    let first = &body[sents[0]["start"].as_u64().unwrap() as usize..sents[0]["end"].as_u64().unwrap() as usize];
-    assert!(first.starts_with("افتتح وزير النقل") && first.ends_with("ورجال الأعمال."), "{first}");
+    let first = &body
+        [sents[0]["start"].as_u64().unwrap() as usize..sents[0]["end"].as_u64().unwrap() as usize];
+    assert!(
+        first.starts_with("افتتح وزير النقل") && first.ends_with("ورجال الأعمال."),
+        "{first}"
+    );
     assert!(j["tokens"].as_array().unwrap().len() > 50);
     // Nothing is out of date; --force redoes every article.
     let p: Value = serde_json::from_str(&stdout(&rasd(&db, &["process", "--json"]))).unwrap();

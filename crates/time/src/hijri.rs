@@ -8,6 +8,8 @@ use jiff::civil;
 
 /// The name of the calendar these conversions use.
 pub const CALENDAR: &str = "islamic-tabular-civil";
+/// The flag that states the calendar on a converted time expression.
+pub const CALENDAR_FLAG: &str = "islamic_tabular_civil";
 
 /// Julian day number of 1 Muharram 1 AH (16 July 622 Julian), civil epoch.
 const EPOCH_JDN: i64 = 1_948_440;

@@ -440,6 +440,20 @@ fn absolute_at(toks: &[Token], i: usize) -> Option<(Val, usize, Option<civil::Ti
     None
 }
 
+/// A day followed by its time (`غداً الساعة العاشرة صباحاً`, `الأحد الساعة
+/// 9`): takes the clock time into the draft and returns the index after it.
+fn with_clock(toks: &[Token], d: &mut Draft, e: usize) -> usize {
+    match clock_at(toks, e) {
+        Some((c, e2)) if c.val == Val::RelDay(0) => {
+            d.time = c.time;
+            d.part = c.part.or(d.part);
+            d.flags.extend(c.flags);
+            e2
+        }
+        _ => e,
+    }
+}
+
 /// Tries every rule at token `i`; returns the draft and the index after it.
 fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
     let w = word(toks, i);
@@ -487,6 +501,7 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
                 e += 1;
             }
         }
+        e = with_clock(toks, &mut d, e);
         return Some((d, e));
     }
     // Weekdays: `الثلاثاء`, `يوم الجمعة الماضي`, `مساء الأحد`.
@@ -515,6 +530,7 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
             d.part.get_or_insert(p);
             e += 1;
         }
+        e = with_clock(toks, &mut d, e);
         return Some((d, e));
     }
     if let Some(p) = part {
@@ -529,11 +545,23 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
             return Some((d, i + 1));
         }
     }
+    // Midnight, of today or of a named day (`منتصف ليل الأحد`: 00:00 that day).
     if matches!(w, Some("منتصف")) && matches!(word(toks, i + 1), Some("الليل" | "ليل"))
     {
         let mut d = Draft::new(Val::RelDay(0));
+        let mut e = i + 2;
+        if let Some((n, j)) = rel_day_at(toks, e) {
+            d.val = Val::RelDay(n);
+            e = j;
+        } else if let Some(wd) = word(toks, e)
+            .filter(|w| is_weekday_word(w))
+            .and_then(weekday_of)
+        {
+            d.val = Val::Weekday(wd, Dir::Default);
+            e += 1;
+        }
         d.time = civil::Time::new(0, 0, 0, 0).ok();
-        return Some((d, i + 2));
+        return Some((d, e));
     }
 
     // Times of day: `الساعة الثالثة عصراً`, `الساعة 3 و15 دقيقة`, `12 إلا ربع`.
@@ -786,7 +814,7 @@ fn hijri_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
             None => Dir::Default,
         };
         let mut dr = Draft::new(Val::HijriDay(year, m, d, dir));
-        dr.flags.push("hijri");
+        dr.flags.extend(["hijri", hijri::CALENDAR_FLAG]);
         return Some((dr, e));
     }
     let (day, k) = match num(toks, i) {
@@ -822,7 +850,7 @@ fn hijri_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
         None => Val::HijriMonth(year, m, dir),
     };
     let mut dr = Draft::new(val);
-    dr.flags.push("hijri");
+    dr.flags.extend(["hijri", hijri::CALENDAR_FLAG]);
     Some((dr, e))
 }
 
