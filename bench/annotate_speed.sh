@@ -2,7 +2,8 @@
 # Throughput of `rasd annotate` (text core + time expressions) on ONE core over
 # all of SaudiNewsNet: JSON Lines in ({"id", "text", "published"} per article,
 # the anchor being the crawl date), JSON Lines out to /dev/null. Median of N
-# runs (default 3), for all layers and for time expressions alone.
+# runs (default 3), for all layers and for time expressions alone; then the
+# comparison with the Python peer dateparser on the test table (bench/time_peers.py).
 # Usage: bench/annotate_speed.sh [RUNS]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -46,3 +47,9 @@ measure() {
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m); pinned to core 0"
 measure sentences,tokens,timexes
 measure timexes
+# The peer comparison, in the same run (needs `pip install dateparser==1.5.0`).
+if python3 -c "import dateparser" 2>/dev/null; then
+  python3 "$root/bench/time_peers.py" "$rasd"
+else
+  echo "skip peer comparison: dateparser is not installed (pip install dateparser==1.5.0)"
+fi
