@@ -1,0 +1,429 @@
+//! Resolution of the entity mentions of one article.
+//!
+//! Mentions come from the NER model as typed byte spans. Within an article:
+//! titles are stripped from person names and kept as roles, with the role
+//! phrases around each name; `خالد نجل حفتر` and `ابنا حفتر، خالد وصدام`
+//! give the sons the family name; mentions whose keys match are one entity;
+//! a bare family name (`حفتر`) attaches to the first full-named person of
+//! that family the article mentions; a conjunction glued to a name
+//! (`وصدام`) goes when the rest names a known entity.
+
+use crate::key::{name_key, name_keys_match, word_key, word_keys_match};
+use crate::role::{roles_around, sector_of, strip_titles, Role, Sector};
+use rasd_doc::Field;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum EntityType {
+    PER,
+    ORG,
+    LOC,
+    MISC,
+}
+
+impl EntityType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::PER => "PER",
+            EntityType::ORG => "ORG",
+            EntityType::LOC => "LOC",
+            EntityType::MISC => "MISC",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntityType> {
+        Some(match s {
+            "PER" | "PERS" => EntityType::PER,
+            "ORG" => EntityType::ORG,
+            "LOC" => EntityType::LOC,
+            "MISC" => EntityType::MISC,
+            _ => return None,
+        })
+    }
+}
+
+/// A typed span found by the NER model in one field of an article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+    pub etype: EntityType,
+}
+
+/// One entity of an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocEntity {
+    pub etype: EntityType,
+    /// The fullest name the article gives, titles removed.
+    pub name: String,
+    pub key: String,
+    /// Indices of its mentions in the input slice.
+    pub mentions: Vec<usize>,
+    /// The surface forms, titles removed.
+    pub variants: Vec<String>,
+    /// Role phrases and titles, with the field they were found in.
+    pub roles: Vec<(Field, Role)>,
+    /// Country evidence: ISO alpha-2 code and the role text that said so.
+    pub countries: Vec<(String, String)>,
+    pub sector: Option<Sector>,
+    /// The name was composed from a kinship phrase (`خالد نجل حفتر`).
+    pub composed: bool,
+}
+
+/// Kinship words after a first name: `X نجل Y` is X of family Y.
+fn is_kin(w: &str) -> bool {
+    matches!(
+        rasd_text::fold(w, &rasd_text::Folds::SEARCH).as_str(),
+        "نجل" | "ابن" | "شقيق" | "شقيقه" | "ابنه" | "كريمه" | "حفيد"
+    )
+}
+
+fn is_kin_plural(w: &str) -> bool {
+    matches!(
+        rasd_text::fold(w, &rasd_text::Folds::SEARCH).as_str(),
+        "ابنا" | "نجلا" | "ابناء" | "نجلي" | "ابني" | "شقيقا"
+    )
+}
+
+struct Work {
+    etype: EntityType,
+    name: String,
+    titles: Vec<String>,
+}
+
+/// Resolves the mentions of one article. `text_of` gives each field's text,
+/// `country_of` maps a word (a demonym or country name) to ISO alpha-2.
+pub fn resolve_document(
+    text_of: &dyn Fn(Field) -> Option<String>,
+    mentions: &[Mention],
+    country_of: &dyn Fn(&str) -> Option<&'static str>,
+) -> Vec<DocEntity> {
+    let texts: Vec<(Field, String)> = Field::ALL
+        .iter()
+        .filter_map(|&f| text_of(f).map(|t| (f, t)))
+        .collect();
+    let text = |f: Field| {
+        texts
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|(_, t)| t.as_str())
+            .unwrap_or("")
+    };
+    let mut work: Vec<Work> = mentions
+        .iter()
+        .map(|m| {
+            let raw = text(m.field).get(m.start..m.end).unwrap_or("").trim();
+            let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());
+            let (name, titles) = if m.etype == EntityType::PER {
+                strip_titles(raw)
+            } else {
+                (raw.to_string(), vec![])
+            };
+            Work {
+                etype: m.etype,
+                name,
+                titles,
+            }
+        })
+        .collect();
+
+    // Kinship: `خالد نجل حفتر` → خالد حفتر; `ابنا حفتر، خالد وصدام`.
+    let mut composed = vec![false; mentions.len()];
+    for i in 0..mentions.len() {
+        if work[i].etype != EntityType::PER || work[i].name.contains(' ') {
+            continue;
+        }
+        let t = text(mentions[i].field);
+        let after: Vec<&str> = t[mentions[i].end..].split_whitespace().take(2).collect();
+        let before: Vec<&str> = t[..mentions[i].start]
+            .split_whitespace()
+            .rev()
+            .take(4)
+            .collect();
+        let family = if after.len() == 2 && is_kin(after[0]) {
+            Some(
+                after[1]
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_string(),
+            )
+        } else {
+            // `ابنا حفتر، خالد وصدام`: the plural kin word two or three words back.
+            before
+                .iter()
+                .position(|w| is_kin_plural(w))
+                .filter(|&p| p >= 1 && p <= 3)
+                .map(|p| {
+                    before[p - 1]
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_string()
+                })
+        };
+        if let Some(f) = family.filter(|f| !f.is_empty()) {
+            let first = work[i].name.trim_start_matches('و').to_string();
+            let first = if first.chars().count() >= 3 {
+                first
+            } else {
+                work[i].name.clone()
+            };
+            work[i].name = format!("{first} {f}");
+            composed[i] = true;
+        }
+    }
+
+    // Group: full names first (more words first), then the rest.
+    let mut order: Vec<usize> = (0..mentions.len())
+        .filter(|&i| !work[i].name.is_empty())
+        .collect();
+    order.sort_by_key(|&i| {
+        (
+            std::cmp::Reverse(work[i].name.split_whitespace().count()),
+            composed[i],
+            mentions[i].field != Field::Body,
+            mentions[i].start,
+        )
+    });
+    let mut ents: Vec<DocEntity> = Vec::new();
+    for &i in &order {
+        let w = &work[i];
+        let mut k = name_key(&w.name);
+        let words = w.name.split_whitespace().count();
+        let mut target = ents
+            .iter()
+            .position(|e| e.etype == w.etype && name_keys_match(&e.key, &k));
+        if target.is_none() && w.etype == EntityType::PER && words == 1 {
+            // A conjunction glued to a known name: `وصدام`.
+            if let Some(stripped) = w.name.strip_prefix('و').filter(|s| s.chars().count() >= 3) {
+                let sk = word_key(stripped);
+                if ents.iter().any(|e| {
+                    e.etype == EntityType::PER && e.key.split(' ').any(|p| word_keys_match(p, &sk))
+                }) {
+                    k = sk;
+                }
+            }
+            // A bare family name: the first full-named person of that family
+            // (the article's main one); a bare first name: its person.
+            let last = |e: &DocEntity| e.key.rsplit(' ').next().map(str::to_string);
+            let first = |e: &DocEntity| e.key.split(' ').next().map(str::to_string);
+            let cands: Vec<usize> = (0..ents.len())
+                .filter(|&j| ents[j].etype == EntityType::PER && ents[j].key.contains(' '))
+                .collect();
+            target = cands
+                .iter()
+                .copied()
+                .filter(|&j| last(&ents[j]).is_some_and(|l| word_keys_match(&l, &k)))
+                .min_by_key(|&j| {
+                    (
+                        ents[j].composed,
+                        ents[j].mentions.iter().map(|&m| mentions[m].start).min(),
+                    )
+                });
+            if target.is_none() {
+                let firsts: Vec<usize> = cands
+                    .iter()
+                    .copied()
+                    .filter(|&j| first(&ents[j]).is_some_and(|f| word_keys_match(&f, &k)))
+                    .collect();
+                if firsts.len() == 1 {
+                    target = Some(firsts[0]);
+                }
+            }
+        }
+        if target.is_none() && w.etype == EntityType::ORG {
+            // `مجموعة فاغنر` and `فاغنر`.
+            target = ents.iter().position(|e| {
+                e.etype == EntityType::ORG
+                    && (e.key.ends_with(&format!(" {k}")) || k.ends_with(&format!(" {}", e.key)))
+            });
+        }
+        let j = match target {
+            Some(j) => j,
+            None => {
+                ents.push(DocEntity {
+                    etype: w.etype,
+                    name: w.name.clone(),
+                    key: k.clone(),
+                    mentions: vec![],
+                    variants: vec![],
+                    roles: vec![],
+                    countries: vec![],
+                    sector: None,
+                    composed: composed[i],
+                });
+                ents.len() - 1
+            }
+        };
+        let e = &mut ents[j];
+        e.mentions.push(i);
+        let surface = text(mentions[i].field)
+            .get(mentions[i].start..mentions[i].end)
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let (bare, _) = if w.etype == EntityType::PER {
+            strip_titles(&surface)
+        } else {
+            (surface.clone(), vec![])
+        };
+        if !e.variants.contains(&bare) {
+            e.variants.push(bare);
+        }
+        for t in &w.titles {
+            e.roles.push((
+                mentions[i].field,
+                Role {
+                    text: t.clone(),
+                    start: mentions[i].start,
+                    end: mentions[i].start,
+                },
+            ));
+        }
+        if w.etype == EntityType::PER {
+            for r in roles_around(text(mentions[i].field), mentions[i].start, mentions[i].end) {
+                e.roles.push((mentions[i].field, r));
+            }
+        }
+    }
+
+    // Countries and sectors from the role phrases.
+    for e in &mut ents {
+        let mut sectors: Vec<Sector> = Vec::new();
+        for (_, r) in &e.roles {
+            for w in r.text.split_whitespace() {
+                if let Some(c) = country_of(w.trim_matches(|c: char| !c.is_alphanumeric())) {
+                    e.countries.push((c.to_string(), r.text.clone()));
+                }
+            }
+            sectors.extend(sector_of(&r.text));
+        }
+        if e.etype == EntityType::ORG {
+            sectors.extend(sector_of(&e.name));
+        }
+        // The most frequent sector; ties go to the first seen.
+        e.sector = sectors.iter().copied().max_by_key(|s| {
+            (
+                sectors.iter().filter(|x| *x == s).count(),
+                std::cmp::Reverse(sectors.iter().position(|x| x == s)),
+            )
+        });
+        e.mentions.sort_unstable();
+    }
+    ents
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(text: &str, s: &str, nth: usize) -> (usize, usize) {
+        let mut from = 0;
+        let mut pos = 0;
+        for _ in 0..=nth {
+            pos = from
+                + text[from..]
+                    .find(s)
+                    .unwrap_or_else(|| panic!("{s} not in text"));
+            from = pos + s.len();
+        }
+        (pos, pos + s.len())
+    }
+
+    fn demo_country(w: &str) -> Option<&'static str> {
+        match w {
+            "الروسي" | "روسيا" => Some("RU"),
+            "الليبي" | "ليبيا" => Some("LY"),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_family_and_a_foreign_name_in_several_spellings() {
+        let text =
+            "بحث نائب وزير الدفاع الروسي يونس بك يفكيروف مع اللواء المتقاعد خليفة حفتر التعاون. \
+                    ووصل يفكوروف الجمعة، واستقبله خالد نجل حفتر. وقال حفتر إن فكيروف أكد الدعم. \
+                    وشارك ابنا حفتر، خالد وصدام، في المشاورات. ووصل صدام نجل حفتر إلى العاصمة.";
+        let spans = [
+            ("يونس بك يفكيروف", 0, EntityType::PER),
+            ("اللواء المتقاعد خليفة حفتر", 0, EntityType::PER),
+            ("يفكوروف", 0, EntityType::PER),
+            ("خالد", 0, EntityType::PER),
+            ("حفتر", 2, EntityType::PER),
+            ("حفتر", 3, EntityType::PER),
+            ("فكيروف", 1, EntityType::PER),
+            ("خالد", 1, EntityType::PER),
+            ("وصدام", 0, EntityType::PER),
+            ("صدام", 1, EntityType::PER),
+        ];
+        let mentions: Vec<Mention> = spans
+            .iter()
+            .map(|&(s, n, t)| {
+                let (a, b) = find(text, s, n);
+                Mention {
+                    field: Field::Body,
+                    start: a,
+                    end: b,
+                    etype: t,
+                }
+            })
+            .collect();
+        let ents = resolve_document(
+            &|f| (f == Field::Body).then(|| text.to_string()),
+            &mentions,
+            &demo_country,
+        );
+        let names: Vec<&str> = ents.iter().map(|e| e.name.as_str()).collect();
+        let by = |n: &str| {
+            ents.iter()
+                .find(|e| e.name == n)
+                .unwrap_or_else(|| panic!("no {n} in {names:?}"))
+        };
+        let yev = by("يونس بك يفكيروف");
+        assert_eq!(yev.mentions.len(), 3, "{names:?}");
+        assert!(yev.countries.iter().any(|(c, _)| c == "RU"));
+        assert_eq!(yev.sector, Some(Sector::GOV));
+        let haftar = by("خليفة حفتر");
+        assert_eq!(
+            haftar.mentions.len(),
+            3,
+            "the bare family name goes to the main person: {names:?}"
+        );
+        assert_eq!(haftar.sector, Some(Sector::MIL));
+        assert!(haftar.variants.iter().all(|v| !v.contains("اللواء")));
+        assert_eq!(by("خالد حفتر").mentions.len(), 2);
+        assert_eq!(by("صدام حفتر").mentions.len(), 2);
+        assert_eq!(ents.len(), 4, "{names:?}");
+    }
+
+    #[test]
+    fn organisation_spellings_and_heads() {
+        let text = "أعلن رئيس مجموعة فاغنر أن مقاتلي فاجنر باقون، وقال إن فاغنر لن تنسحب.";
+        let mentions = vec![
+            Mention {
+                field: Field::Body,
+                start: find(text, "مجموعة فاغنر", 0).0,
+                end: find(text, "مجموعة فاغنر", 0).1,
+                etype: EntityType::ORG,
+            },
+            Mention {
+                field: Field::Body,
+                start: find(text, "فاجنر", 0).0,
+                end: find(text, "فاجنر", 0).1,
+                etype: EntityType::ORG,
+            },
+            Mention {
+                field: Field::Body,
+                start: find(text, "فاغنر", 1).0,
+                end: find(text, "فاغنر", 1).1,
+                etype: EntityType::ORG,
+            },
+        ];
+        let ents = resolve_document(
+            &|f| (f == Field::Body).then(|| text.to_string()),
+            &mentions,
+            &|_| None,
+        );
+        assert_eq!(ents.len(), 1, "{ents:?}");
+        assert_eq!(ents[0].name, "مجموعة فاغنر");
+        assert_eq!(ents[0].variants.len(), 3);
+    }
+}
