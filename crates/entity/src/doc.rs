@@ -152,7 +152,7 @@ pub fn resolve_document(
             before
                 .iter()
                 .position(|w| is_kin_plural(w))
-                .filter(|&p| p >= 1 && p <= 3)
+                .filter(|&p| (1..=3).contains(&p))
                 .map(|p| {
                     before[p - 1]
                         .trim_matches(|c: char| !c.is_alphanumeric())
