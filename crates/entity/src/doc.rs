@@ -69,6 +69,9 @@ pub struct DocEntity {
     pub sector: Option<Sector>,
     /// The name was composed from a kinship phrase (`خالد نجل حفتر`).
     pub composed: bool,
+    /// For places: the gazetteer id it was linked to in this article's context.
+    #[serde(default)]
+    pub place: Option<u32>,
 }
 
 /// Kinship words after a first name: `X نجل Y` is X of family Y.
@@ -249,6 +252,7 @@ pub fn resolve_document(
                     countries: vec![],
                     sector: None,
                     composed: composed[i],
+                    place: None,
                 });
                 ents.len() - 1
             }

@@ -26,6 +26,8 @@ pub struct Entity {
     pub sectors: BTreeMap<Sector, u32>,
     /// Roles: (article, role text).
     pub roles: Vec<(i64, String)>,
+    /// Place votes (gazetteer ids) for places.
+    pub places: BTreeMap<u32, u32>,
 }
 
 impl Entity {
@@ -41,6 +43,14 @@ impl Entity {
         self.country()
             .and_then(|c| self.countries.get(c))
             .map(|(_, e)| e.as_str())
+    }
+
+    /// The place most often linked (ties: the smaller id).
+    pub fn place(&self) -> Option<u32> {
+        self.places
+            .iter()
+            .max_by_key(|(p, n)| (**n, std::cmp::Reverse(**p)))
+            .map(|(p, _)| *p)
     }
 
     pub fn sector(&self) -> Option<Sector> {
@@ -146,6 +156,7 @@ impl KnowledgeBase {
                         countries: BTreeMap::new(),
                         sectors: BTreeMap::new(),
                         roles: Vec::new(),
+                        places: BTreeMap::new(),
                     });
                     self.index(id);
                     id
@@ -175,6 +186,9 @@ impl KnowledgeBase {
             for (c, ev) in &d.countries {
                 let slot = e.countries.entry(c.clone()).or_insert((0, ev.clone()));
                 slot.0 += 1;
+            }
+            if let Some(p) = d.place {
+                *e.places.entry(p).or_default() += 1;
             }
             if let Some(s) = d.sector {
                 *e.sectors.entry(s).or_default() += 1;
@@ -206,6 +220,7 @@ mod tests {
             countries: vec![],
             sector: None,
             composed: false,
+            place: None,
         }
     }
 

@@ -257,6 +257,8 @@ pub fn ingest(
                         error: error.as_deref(),
                         timexes: &timexes,
                         time_version: annotate::TIME_VERSION,
+                        entities: &[],
+                        entity_version: 0,
                     };
                     let out = store.write_input(&batch)?;
                     sum.inputs_new += 1;

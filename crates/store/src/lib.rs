@@ -55,6 +55,49 @@ pub struct InputBatch<'a> {
     pub timexes: &'a [Vec<TimeMention>],
     /// Version of the annotator that produced `timexes`.
     pub time_version: i64,
+    /// Entities of each article (same order as `articles`; may be empty).
+    pub entities: &'a [ArticleEntities],
+    pub entity_version: i64,
+}
+
+/// The entities of one article: its NER mentions and their resolution into
+/// the article's entities (whose `mentions` index into `mentions`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleEntities {
+    pub mentions: Vec<rasd_entity::Mention>,
+    pub entities: Vec<rasd_entity::DocEntity>,
+}
+
+/// A knowledge-base entity as stored and listed (`rasd entities --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EntityRecord {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Spellings with their counts, most frequent first.
+    pub variants: Vec<(String, u32)>,
+    pub mentions: u32,
+    pub country: Option<String>,
+    /// The role text that gave the country.
+    pub country_evidence: Option<String>,
+    pub sector: Option<String>,
+    pub place_id: Option<i64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub articles: Vec<i64>,
+    /// (article, role text)
+    pub roles: Vec<(i64, String)>,
+}
+
+/// One mention of a stored entity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntityMention {
+    pub article: i64,
+    pub field: String,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// What writing one input did.
@@ -160,6 +203,31 @@ pub trait Store {
         after_id: i64,
         limit: u64,
     ) -> Result<Vec<i64>>;
+    /// Replaces the entities of articles (one transaction).
+    fn replace_article_entities(
+        &mut self,
+        items: &[(i64, ArticleEntities)],
+        version: i64,
+    ) -> Result<()>;
+    fn articles_with_entity_version_below(
+        &self,
+        version: i64,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<i64>>;
+    /// Every article's entities in article order, for rebuilding the
+    /// knowledge base: (article id, entities).
+    fn all_doc_entities(&self, f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>)) -> Result<()>;
+    /// Replaces the knowledge base: its entities, and the entity of every
+    /// (article, article-entity index).
+    fn write_knowledge_base(
+        &mut self,
+        entities: &[EntityRecord],
+        links: &[(i64, u32, i64)],
+    ) -> Result<()>;
+    fn entities(&self, f: &mut dyn FnMut(EntityRecord) -> bool) -> Result<()>;
+    fn entity(&self, id: i64) -> Result<Option<EntityRecord>>;
+    fn entity_mentions(&self, id: i64, limit: u64) -> Result<Vec<EntityMention>>;
     /// Articles split off page `page_id`: (id, title).
     fn appended_items(&self, page_id: i64) -> Result<Vec<(i64, Option<String>)>>;
     /// Ids of all articles whose body equals this one's, in id order

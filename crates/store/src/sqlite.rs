@@ -1,8 +1,8 @@
 //! The embedded SQLite backend.
 
 use crate::{
-    decompress, ArticleQuery, InputBatch, InputStatus, Problem, Result, Stats, Store, StoreError,
-    StoredArticle, WriteOutcome,
+    decompress, ArticleEntities, ArticleQuery, EntityMention, EntityRecord, InputBatch,
+    InputStatus, Problem, Result, Stats, Store, StoreError, StoredArticle, WriteOutcome,
 };
 use rasd_doc::{
     Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
@@ -83,6 +83,41 @@ CREATE INDEX timexes_article ON timexes(article_id);
 CREATE INDEX timexes_value ON timexes(value);
 ALTER TABLE articles ADD COLUMN time_version INTEGER NOT NULL DEFAULT 0;
 "#,
+    r#"
+CREATE TABLE doc_entities (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    idx        INTEGER NOT NULL,
+    data       TEXT NOT NULL,
+    entity_id  INTEGER,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE mentions (
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    field      TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    etype      TEXT NOT NULL,
+    doc_entity INTEGER NOT NULL
+);
+CREATE INDEX mentions_article ON mentions(article_id);
+CREATE TABLE entities (
+    id               INTEGER PRIMARY KEY,
+    etype            TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    name_en          TEXT,
+    country          TEXT,
+    country_evidence TEXT,
+    sector           TEXT,
+    place_id         INTEGER,
+    lat              REAL,
+    lon              REAL,
+    mentions         INTEGER NOT NULL,
+    articles         TEXT NOT NULL,
+    variants         TEXT NOT NULL,
+    roles            TEXT NOT NULL
+);
+ALTER TABLE articles ADD COLUMN entity_version INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 pub struct SqliteStore {
@@ -144,6 +179,71 @@ fn insert_timexes(
         .execute(params![article_id, version])?;
     Ok(())
 }
+
+fn insert_article_entities(
+    tx: &rusqlite::Connection,
+    article_id: i64,
+    ae: &ArticleEntities,
+    version: i64,
+) -> Result<()> {
+    tx.prepare_cached("DELETE FROM mentions WHERE article_id = ?1")?
+        .execute([article_id])?;
+    tx.prepare_cached("DELETE FROM doc_entities WHERE article_id = ?1")?
+        .execute([article_id])?;
+    let mut ins_e =
+        tx.prepare_cached("INSERT INTO doc_entities (article_id, idx, data) VALUES (?1, ?2, ?3)")?;
+    let mut ins_m = tx.prepare_cached("INSERT INTO mentions (article_id, field, start, end, etype, doc_entity) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for (idx, e) in ae.entities.iter().enumerate() {
+        ins_e.execute(params![article_id, idx as i64, json(e)])?;
+        for &m in &e.mentions {
+            if let Some(m) = ae.mentions.get(m) {
+                ins_m.execute(params![
+                    article_id,
+                    m.field.as_str(),
+                    m.start as i64,
+                    m.end as i64,
+                    m.etype.as_str(),
+                    idx as i64
+                ])?;
+            }
+        }
+    }
+    tx.prepare_cached("UPDATE articles SET entity_version = ?2 WHERE id = ?1")?
+        .execute(params![article_id, version])?;
+    Ok(())
+}
+
+fn entity_from_row(r: &Row) -> rusqlite::Result<(EntityRecord, [String; 3])> {
+    Ok((
+        EntityRecord {
+            id: r.get(0)?,
+            etype: r.get(1)?,
+            name: r.get(2)?,
+            name_en: r.get(3)?,
+            country: r.get(4)?,
+            country_evidence: r.get(5)?,
+            sector: r.get(6)?,
+            place_id: r.get(7)?,
+            lat: r.get(8)?,
+            lon: r.get(9)?,
+            mentions: r.get(10)?,
+            articles: Vec::new(),
+            variants: Vec::new(),
+            roles: Vec::new(),
+        },
+        [r.get(11)?, r.get(12)?, r.get(13)?],
+    ))
+}
+
+fn finish_entity((mut e, cols): (EntityRecord, [String; 3])) -> Result<EntityRecord> {
+    let what = format!("entity {}", e.id);
+    e.articles = parse_json(&cols[0], &what)?;
+    e.variants = parse_json(&cols[1], &what)?;
+    e.roles = parse_json(&cols[2], &what)?;
+    Ok(e)
+}
+
+const ENTITY_COLS: &str = "id, etype, name, name_en, country, country_evidence, sector, place_id, lat, lon, mentions, articles, variants, roles";
 
 fn parse_enum<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
@@ -373,6 +473,9 @@ impl Store for SqliteStore {
                     if let Some(tm) = b.timexes.get(pos) {
                         insert_timexes(&tx, id, tm, b.time_version)?;
                     }
+                    if let Some(ae) = b.entities.get(pos) {
+                        insert_article_entities(&tx, id, ae, b.entity_version)?;
+                    }
                     ids.push(Some(id));
                     out.new_articles += 1;
                     if a.kind == ArticleKind::Appended {
@@ -551,6 +654,138 @@ impl Store for SqliteStore {
         let v = s
             .query_map(params![version, after_id, limit as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
+    }
+
+    fn replace_article_entities(
+        &mut self,
+        items: &[(i64, ArticleEntities)],
+        version: i64,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (id, ae) in items {
+            insert_article_entities(&tx, *id, ae, version)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn articles_with_entity_version_below(
+        &self,
+        version: i64,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<i64>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT id FROM articles WHERE entity_version < ?1 AND id > ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let v = s
+            .query_map(params![version, after_id, limit as i64], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
+    }
+
+    fn all_doc_entities(&self, f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>)) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare("SELECT article_id, data FROM doc_entities ORDER BY article_id, idx")?;
+        let mut rows = s.query([])?;
+        let mut cur: Option<i64> = None;
+        let mut batch = Vec::new();
+        while let Some(r) = rows.next()? {
+            let a: i64 = r.get(0)?;
+            let d: String = r.get(1)?;
+            if cur.is_some_and(|c| c != a) {
+                f(cur.expect("checked"), std::mem::take(&mut batch));
+            }
+            cur = Some(a);
+            batch.push(parse_json(&d, &format!("entities of article {a}"))?);
+        }
+        if let Some(c) = cur {
+            f(c, batch);
+        }
+        Ok(())
+    }
+
+    fn write_knowledge_base(
+        &mut self,
+        entities: &[EntityRecord],
+        links: &[(i64, u32, i64)],
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM entities", [])?;
+        {
+            let mut ins = tx.prepare_cached(&format!("INSERT INTO entities ({ENTITY_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"))?;
+            for e in entities {
+                ins.execute(params![
+                    e.id,
+                    e.etype,
+                    e.name,
+                    e.name_en,
+                    e.country,
+                    e.country_evidence,
+                    e.sector,
+                    e.place_id,
+                    e.lat,
+                    e.lon,
+                    e.mentions,
+                    json(&e.articles),
+                    json(&e.variants),
+                    json(&e.roles)
+                ])?;
+            }
+            let mut upd = tx.prepare_cached(
+                "UPDATE doc_entities SET entity_id = ?3 WHERE article_id = ?1 AND idx = ?2",
+            )?;
+            for (a, idx, id) in links {
+                upd.execute(params![a, idx, id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn entities(&self, f: &mut dyn FnMut(EntityRecord) -> bool) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare(&format!("SELECT {ENTITY_COLS} FROM entities ORDER BY id"))?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            if !f(finish_entity(entity_from_row(r)?)?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn entity(&self, id: i64) -> Result<Option<EntityRecord>> {
+        let row = self
+            .conn
+            .prepare_cached(&format!("SELECT {ENTITY_COLS} FROM entities WHERE id = ?1"))?
+            .query_row([id], entity_from_row)
+            .optional()?;
+        row.map(finish_entity).transpose()
+    }
+
+    fn entity_mentions(&self, id: i64, limit: u64) -> Result<Vec<EntityMention>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT m.article_id, m.field, m.start, m.end FROM doc_entities d JOIN mentions m ON m.article_id = d.article_id AND m.doc_entity = d.idx
+             WHERE d.entity_id = ?1 ORDER BY m.article_id, m.field, m.start LIMIT ?2",
+        )?;
+        let v = s
+            .query_map(params![id, limit as i64], |r| {
+                Ok(EntityMention {
+                    article: r.get(0)?,
+                    field: r.get(1)?,
+                    start: r.get::<_, i64>(2)? as usize,
+                    end: r.get::<_, i64>(3)? as usize,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
 
