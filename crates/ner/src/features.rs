@@ -1,0 +1,444 @@
+//! Feature extraction: every feature is a 64-bit hash of a template id and
+//! its values, so extraction allocates nothing per feature.
+
+use rasd_text::{fold_into, segment};
+
+use crate::{Clusters, NER_FOLDS};
+
+/// Feature groups that can be switched off (ablations); a model stores its
+/// set.
+pub mod flags {
+    pub const AFFIX: u32 = 1 << 0;
+    pub const SHAPE: u32 = 1 << 1;
+    pub const CONTEXT: u32 = 1 << 2;
+    pub const STEM: u32 = 1 << 3;
+    pub const TRIGGER: u32 = 1 << 4;
+    pub const CLUSTER: u32 = 1 << 5;
+    pub const BIGRAM: u32 = 1 << 6;
+    pub const GAZ: u32 = 1 << 7;
+    pub const CHARS: u32 = 1 << 8;
+    pub const STATS: u32 = 1 << 9;
+    pub const ALL: u32 = (1 << 10) - 1;
+    /// The default set: all but the training-data gazetteer (it hurts on
+    /// the dev split).
+    pub const DEFAULT: u32 = ALL & !GAZ;
+}
+
+/// What a token is as far as the features go.
+pub(crate) struct TokInfo {
+    pub norm: String,
+    pub stem: String,
+    pub proclitics: String,
+    pub enclitic: &'static str,
+    pub shape: u8,
+    pub clusters: [u16; 4],
+    pub n_clusters: u8,
+    pub stem_clusters: [u16; 4],
+    pub n_stem_clusters: u8,
+    pub trigger: u8,
+    pub gaz: u8,
+    /// Corpus statistics of the stem, `[freq, article]`, or `[16, 4]`.
+    pub stats: [u8; 2],
+}
+
+/// Trigger words (stems, [`NER_FOLDS`]-normalized at use) and the entity type
+/// they announce: 1 person, 2 location, 3 organization.
+const TRIGGERS: &[(&str, u8)] = &[
+    ("وزير", 1),
+    ("رئيس", 1),
+    ("لواء", 1),
+    ("جنرال", 1),
+    ("مشير", 1),
+    ("شيخ", 1),
+    ("دكتور", 1),
+    ("سيد", 1),
+    ("سيده", 1),
+    ("ملك", 1),
+    ("امير", 1),
+    ("عقيد", 1),
+    ("عميد", 1),
+    ("قائد", 1),
+    ("نائب", 1),
+    ("مستشار", 1),
+    ("متحدث", 1),
+    ("سفير", 1),
+    ("مدير", 1),
+    ("امين", 1),
+    ("زعيم", 1),
+    ("رئيسه", 1),
+    ("وزيره", 1),
+    ("قال", 1),
+    ("اكد", 1),
+    ("اعلن", 1),
+    ("د", 1),
+    ("مدينه", 2),
+    ("عاصمه", 2),
+    ("محافظه", 2),
+    ("ولايه", 2),
+    ("منطقه", 2),
+    ("بلده", 2),
+    ("قريه", 2),
+    ("اقليم", 2),
+    ("دوله", 2),
+    ("جمهوريه", 2),
+    ("مملكه", 2),
+    ("شمال", 2),
+    ("جنوب", 2),
+    ("شرق", 2),
+    ("غرب", 2),
+    ("وسط", 2),
+    ("ميناء", 2),
+    ("مطار", 2),
+    ("نهر", 2),
+    ("جزيره", 2),
+    ("وزاره", 3),
+    ("مجلس", 3),
+    ("حزب", 3),
+    ("جامعه", 3),
+    ("شركه", 3),
+    ("وكاله", 3),
+    ("منظمه", 3),
+    ("هيئه", 3),
+    ("جيش", 3),
+    ("قوات", 3),
+    ("مجموعه", 3),
+    ("اتحاد", 3),
+    ("حركه", 3),
+    ("جبهه", 3),
+    ("بنك", 3),
+    ("صندوق", 3),
+    ("مؤسسه", 3),
+    ("جمعيه", 3),
+    ("لجنه", 3),
+    ("نادي", 3),
+    ("محكمه", 3),
+    ("صحيفه", 3),
+    ("اذاعه", 3),
+    ("تلفزيون", 3),
+    ("برلمان", 3),
+    ("منتخب", 3),
+];
+
+fn trigger_of(stem: &str) -> u8 {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static MAP: OnceLock<HashMap<String, u8>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        TRIGGERS
+            .iter()
+            .map(|&(w, t)| (rasd_text::fold(w, &rasd_text::Folds::SEARCH), t))
+            .collect()
+    });
+    map.get(stem).copied().unwrap_or(0)
+}
+
+fn shape_of(word: &str) -> u8 {
+    let mut digit = false;
+    let mut latin = false;
+    let mut arabic = false;
+    let mut other = false;
+    for c in word.chars() {
+        if c.is_ascii_digit() || rasd_text::digit_value(c).is_some() {
+            digit = true;
+        } else if c.is_ascii_alphabetic() {
+            latin = true;
+        } else if rasd_text::is_arabic_letter(c) {
+            arabic = true;
+        } else {
+            other = true;
+        }
+    }
+    let n = word.chars().count().min(7) as u8;
+    (digit as u8) | (latin as u8) << 1 | (arabic as u8) << 2 | (other as u8) << 3 | n << 4
+}
+
+/// The stem key of a word ([`NER_FOLDS`]) and whether the article was split
+/// off.
+pub(crate) fn stem_of(tok: &str) -> (String, bool) {
+    let seg = segment(tok, &|_| false);
+    let mut stem = String::with_capacity(tok.len() + 2);
+    if seg.restored_alef {
+        stem.push('ا');
+    }
+    fold_into(seg.stem_text(tok), &NER_FOLDS, &mut stem);
+    let al = seg.proclitics().iter().any(|c| c.form == "ال");
+    (stem, al)
+}
+
+pub(crate) fn tok_info(tok: &str, clusters: &Clusters, gaz: &dyn Fn(&str) -> u8) -> TokInfo {
+    let norm = crate::norm(tok);
+    let tok = norm.as_str();
+    let seg = segment(tok, &|_| false);
+    let mut stem = String::with_capacity(norm.len() + 2);
+    if seg.restored_alef {
+        stem.push('ا');
+    }
+    fold_into(seg.stem_text(tok), &NER_FOLDS, &mut stem);
+    if stem.is_empty() {
+        stem.clone_from(&norm);
+    }
+    let mut proclitics = String::new();
+    for c in seg.proclitics() {
+        proclitics.push_str(c.form);
+        proclitics.push('+');
+    }
+    let mut clusters_a = [0u16; 4];
+    let mut n_clusters = 0;
+    if let Some(ids) = clusters.get(&norm) {
+        for (i, &c) in ids.iter().take(4).enumerate() {
+            clusters_a[i] = c;
+            n_clusters = i as u8 + 1;
+        }
+    }
+    let mut stem_clusters = [0u16; 4];
+    let mut n_stem_clusters = 0;
+    if let Some(ids) = clusters.get(&stem) {
+        for (i, &c) in ids.iter().take(4).enumerate() {
+            stem_clusters[i] = c;
+            n_stem_clusters = i as u8 + 1;
+        }
+    }
+    let search_stem = seg.stem_key(tok);
+    let trigger = trigger_of(&search_stem);
+    let g = gaz(&norm);
+    let stats = clusters.stats(&stem).unwrap_or([16, 4]);
+    TokInfo {
+        shape: shape_of(tok),
+        enclitic: seg.enclitic.map(|e| e.form).unwrap_or(""),
+        norm,
+        stem,
+        proclitics,
+        clusters: clusters_a,
+        n_clusters,
+        stem_clusters,
+        n_stem_clusters,
+        trigger,
+        gaz: g,
+        stats,
+    }
+}
+
+/// FNV-1a over a template id and values.
+#[derive(Clone, Copy)]
+pub(crate) struct H(u64);
+
+impl H {
+    #[inline]
+    pub fn new(t: u8) -> H {
+        H((0xcbf2_9ce4_8422_2325u64 ^ t as u64).wrapping_mul(0x100_0000_01b3))
+    }
+    #[inline]
+    pub fn s(mut self, s: &str) -> H {
+        for &b in s.as_bytes() {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x100_0000_01b3);
+        self
+    }
+    #[inline]
+    pub fn u(mut self, x: u64) -> H {
+        self.0 = (self.0 ^ x).wrapping_mul(0x100_0000_01b3);
+        self.0 = (self.0 ^ (x >> 17)).wrapping_mul(0x100_0000_01b3);
+        self
+    }
+    #[inline]
+    pub fn h(self) -> u64 {
+        // final avalanche
+        let mut z = self.0;
+        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        z ^ (z >> 33)
+    }
+}
+
+fn prefix_chars(s: &str, n: usize) -> Option<&str> {
+    let mut it = s.char_indices();
+    let end = match it.nth(n) {
+        Some((i, _)) => i,
+        None => {
+            if s.chars().count() == n {
+                s.len()
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(&s[..end])
+}
+
+fn suffix_chars(s: &str, n: usize) -> Option<&str> {
+    let count = s.chars().count();
+    if count < n {
+        return None;
+    }
+    let skip = count - n;
+    let start = s
+        .char_indices()
+        .nth(skip)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    Some(&s[start..])
+}
+
+const BOS: &str = "<s>";
+const EOS: &str = "</s>";
+
+/// Pushes the feature hashes of token `i` of `toks` into `out`.
+pub(crate) fn features(toks: &[TokInfo], i: usize, fl: u32, out: &mut Vec<u64>) {
+    let t = &toks[i];
+    let word = |j: isize| -> &str {
+        let k = i as isize + j;
+        if k < 0 {
+            BOS
+        } else if k as usize >= toks.len() {
+            EOS
+        } else {
+            &toks[k as usize].norm
+        }
+    };
+    let tok = |j: isize| -> Option<&TokInfo> {
+        let k = i as isize + j;
+        if k < 0 || k as usize >= toks.len() {
+            None
+        } else {
+            Some(&toks[k as usize])
+        }
+    };
+    out.push(H::new(1).h());
+    out.push(H::new(2).s(&t.norm).h());
+    if fl & flags::STEM != 0 {
+        out.push(H::new(3).s(&t.stem).h());
+        out.push(H::new(11).s(&t.proclitics).h());
+        out.push(H::new(12).s(t.enclitic).h());
+    }
+    if fl & flags::AFFIX != 0 {
+        for n in 1..=3 {
+            if let Some(p) = prefix_chars(&t.norm, n) {
+                out.push(H::new(4).u(n as u64).s(p).h());
+            }
+            if let Some(p) = suffix_chars(&t.norm, n) {
+                out.push(H::new(5).u(n as u64).s(p).h());
+            }
+            if fl & flags::STEM != 0 {
+                if let Some(p) = suffix_chars(&t.stem, n) {
+                    out.push(H::new(6).u(n as u64).s(p).h());
+                }
+            }
+        }
+        for p in ["ال", "و", "ب", "ل"] {
+            if t.norm.starts_with(p) {
+                out.push(H::new(7).s(p).h());
+            }
+        }
+    }
+    if fl & flags::CHARS != 0 {
+        // character trigrams of the stem, with word boundaries
+        let cs: Vec<char> = std::iter::once('^')
+            .chain(t.stem.chars())
+            .chain(std::iter::once('$'))
+            .collect();
+        if cs.len() <= 14 {
+            for w in cs.windows(3) {
+                let mut b = [0u8; 12];
+                let mut n = 0;
+                for c in w {
+                    n += c.encode_utf8(&mut b[n..]).len();
+                }
+                out.push(H::new(8).s(std::str::from_utf8(&b[..n]).unwrap_or("")).h());
+            }
+        }
+    }
+    if fl & flags::SHAPE != 0 {
+        out.push(H::new(10).u(t.shape as u64).h());
+        out.push(H::new(10).u(100 + (t.shape & 15) as u64).h());
+        if i == 0 {
+            out.push(H::new(24).h());
+        }
+    }
+    if fl & flags::CONTEXT != 0 {
+        for j in [-2isize, -1, 1, 2] {
+            out.push(H::new(13).u(j as u64).s(word(j)).h());
+        }
+        if fl & flags::STEM != 0 {
+            for j in [-2isize, -1, 1, 2] {
+                if let Some(o) = tok(j) {
+                    out.push(H::new(17).u(j as u64).s(&o.stem).h());
+                }
+            }
+        }
+    }
+    if fl & flags::BIGRAM != 0 {
+        out.push(H::new(19).s(word(-1)).s(&t.norm).h());
+        out.push(H::new(20).s(&t.norm).s(word(1)).h());
+        out.push(H::new(21).s(word(-2)).s(word(-1)).h());
+    }
+    if fl & flags::TRIGGER != 0 {
+        for j in [-3isize, -2, -1, 1, 2] {
+            if let Some(o) = tok(j) {
+                if o.trigger != 0 {
+                    out.push(H::new(22).u(j as u64).u(o.trigger as u64).h());
+                    out.push(H::new(23).u(j.signum() as u64).s(&o.stem).h());
+                }
+            }
+        }
+        if t.trigger != 0 {
+            out.push(H::new(22).u(0).u(t.trigger as u64).h());
+        }
+    }
+    if fl & flags::CLUSTER != 0 {
+        for j in [-2isize, -1, 0, 1, 2] {
+            if let Some(o) = tok(j) {
+                for l in 0..o.n_clusters as usize {
+                    out.push(
+                        H::new(30)
+                            .u(j as u64)
+                            .u(l as u64)
+                            .u(o.clusters[l] as u64)
+                            .h(),
+                    );
+                }
+                if o.n_clusters == 0 {
+                    out.push(H::new(31).u(j as u64).h());
+                }
+            }
+        }
+        for l in 0..t.n_stem_clusters as usize {
+            out.push(H::new(32).u(l as u64).u(t.stem_clusters[l] as u64).h());
+        }
+        // cluster bigram (coarse) with the previous word
+        if let (Some(p), true) = (tok(-1), t.n_clusters > 1) {
+            if p.n_clusters > 1 {
+                out.push(
+                    H::new(33)
+                        .u(p.clusters[1] as u64)
+                        .u(t.clusters[1] as u64)
+                        .h(),
+                );
+            }
+        }
+    }
+    if fl & flags::STATS != 0 {
+        let [b, a] = t.stats;
+        out.push(H::new(50).u(a as u64).h());
+        out.push(H::new(51).u(b as u64).h());
+        out.push(H::new(52).u(a as u64).u(b as u64).h());
+        out.push(H::new(53).u(a as u64).s(&t.proclitics).h());
+        for j in [-1isize, 1] {
+            let (pa, pb) = tok(j).map(|o| (o.stats[1], o.stats[0])).unwrap_or((9, 99));
+            out.push(H::new(54).u(j as u64).u(pa as u64).h());
+            out.push(H::new(55).u(j as u64).u(pa as u64).u(a as u64).h());
+            let _ = pb;
+        }
+    }
+    if fl & flags::GAZ != 0 {
+        if t.gaz != 0 {
+            out.push(H::new(40).u(t.gaz as u64).h());
+        }
+        for j in [-1isize, 1] {
+            if let Some(o) = tok(j) {
+                if o.gaz != 0 {
+                    out.push(H::new(41).u(j as u64).u(o.gaz as u64).h());
+                }
+            }
+        }
+    }
+}
