@@ -52,6 +52,8 @@ struct Output<'a> {
     tokens: Option<Vec<TokenJson>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timexes: Option<Vec<TimexJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entities: Option<Vec<serde_json::Value>>,
 }
 
 pub fn token_kind(k: TokenKind) -> &'static str {
@@ -81,21 +83,65 @@ pub fn timex_json<'a>(text: &'a str, t: &'a Timex) -> TimexJson<'a> {
     }
 }
 
-pub fn parse_layers(spec: &str) -> Result<Layers> {
+/// Layers of `rasd annotate`: the pipeline's, plus entities.
+#[derive(Debug, Clone, Copy)]
+pub struct AnnotateLayers {
+    pub text: Layers,
+    pub entities: bool,
+}
+
+pub fn parse_layers(spec: &str) -> Result<AnnotateLayers> {
     let mut l = Layers {
         sentences: false,
         tokens: false,
         timexes: false,
     };
+    let mut entities = false;
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part {
             "sentences" => l.sentences = true,
             "tokens" => l.tokens = true,
             "timexes" => l.timexes = true,
-            other => bail!("unknown layer `{other}` (sentences, tokens, timexes)"),
+            "entities" => entities = true,
+            other => bail!("unknown layer `{other}` (sentences, tokens, timexes, entities)"),
         }
     }
-    Ok(l)
+    Ok(AnnotateLayers { text: l, entities })
+}
+
+/// Entities of one text: each mention with its (text-local) entity, and the
+/// entity's name, codes and linked place.
+fn entities_json(text: &str, published: Option<DateValue>) -> Vec<serde_json::Value> {
+    let mut a = rasd_doc::Article::new(rasd_doc::ArticleKind::Page, 0);
+    a.body = text.to_string();
+    a.published = published;
+    let ae = rasd_pipeline::entities::article_entities(&a);
+    let gaz = rasd_geo::gazetteer();
+    let mut out = Vec::new();
+    for (idx, e) in ae.entities.iter().enumerate() {
+        let place = e.place.and_then(|p| gaz.by_id(p));
+        let country = match (e.etype, place) {
+            (rasd_entity::EntityType::LOC, Some(p)) => Some(p.country.clone()),
+            _ => {
+                let votes: Vec<&str> = e.countries.iter().map(|(c, _)| c.as_str()).collect();
+                votes
+                    .iter()
+                    .max_by_key(|c| votes.iter().filter(|x| x == c).count())
+                    .map(|c| rasd_geo::iso3(c).unwrap_or(c).to_string())
+            }
+        };
+        for &m in &e.mentions {
+            let mm = &ae.mentions[m];
+            out.push(serde_json::json!({
+                "start": mm.start, "end": mm.end, "text": &text[mm.start..mm.end], "type": mm.etype.as_str(),
+                "entity": idx + 1, "name": e.name, "country": country, "sector": e.sector.map(|s| s.as_str()),
+                "place_id": place.map(|p| p.id), "name_en": place.map(|p| p.name_en.clone()),
+                "lat": place.map(|p| p.lat), "lon": place.map(|p| p.lon),
+            }));
+        }
+    }
+    out.sort_by_key(|v| v["start"].as_u64());
+    out
 }
 
 fn published_of(p: &Option<String>) -> Result<Option<DateValue>> {
@@ -113,8 +159,9 @@ fn write_one(
     text: &str,
     published: Option<DateValue>,
     prefer: Prefer,
-    layers: Layers,
+    all: AnnotateLayers,
 ) -> Result<()> {
+    let layers = all.text;
     let ann: TextAnnotations = annotate_text(text, anchor_of(published), prefer, layers);
     let o = Output {
         id,
@@ -141,6 +188,7 @@ fn write_one(
         timexes: layers
             .timexes
             .then(|| ann.timexes.iter().map(|t| timex_json(text, t)).collect()),
+        entities: all.entities.then(|| entities_json(text, published)),
     };
     serde_json::to_writer(&mut *out, &o)?;
     writeln!(out)?;
@@ -154,7 +202,7 @@ pub fn run(
     text: Option<String>,
     published: Option<String>,
     prefer: Prefer,
-    layers: Layers,
+    layers: AnnotateLayers,
 ) -> Result<u64> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

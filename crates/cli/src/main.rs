@@ -1,6 +1,7 @@
 //! `rasd`: the command-line interface. A thin layer over the library crates.
 
 mod annotate;
+mod ner;
 mod progress;
 mod show;
 
@@ -53,7 +54,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PreferArg::Past)]
         prefer: PreferArg,
         /// Which layers to output, comma-separated.
-        #[arg(long, default_value = "sentences,tokens,timexes")]
+        #[arg(long, default_value = "sentences,tokens,timexes,entities")]
         layers: String,
     },
     /// (Re)annotate stored articles whose annotations are missing or older than this rasd's.
@@ -75,6 +76,32 @@ enum Command {
         /// JSON Lines.
         #[arg(long)]
         json: bool,
+    },
+    /// List the knowledge base: persons, organizations, places and other entities, with variants, codes and coordinates.
+    Entities {
+        /// JSON Lines, one entity per line.
+        #[arg(long)]
+        json: bool,
+        /// Only this type: PER, ORG, LOC or MISC.
+        #[arg(long = "type")]
+        etype: Option<String>,
+        /// Most mentioned first, at most this many.
+        #[arg(long)]
+        top: Option<usize>,
+    },
+    /// Show one entity with its mentions in context.
+    Entity {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+        /// At most this many mentions.
+        #[arg(long, default_value_t = 20)]
+        mentions: u64,
+    },
+    /// Train, evaluate and inspect the NER model.
+    Ner {
+        #[command(subcommand)]
+        cmd: NerCmd,
     },
     /// List articles.
     Articles {
@@ -118,6 +145,41 @@ enum Command {
         json: bool,
         #[arg(long, default_value_t = 1000)]
         limit: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum NerCmd {
+    /// Train on a CoNLL BIO file (the last 10% is held out as the dev split and scored).
+    Train {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "models/ner.bin")]
+        out: PathBuf,
+        /// Word clusters learned from unlabelled text (`rasd ner clusters`).
+        #[arg(long, default_value = "models/clusters.tsv")]
+        clusters: PathBuf,
+        #[arg(long)]
+        epochs: Option<usize>,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// After scoring on the dev split, train the written model on all sentences.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Score a model on a CoNLL BIO file: per-type and micro precision/recall/F1; the last line is `F1: 0.xxxx`.
+    Eval {
+        file: PathBuf,
+        /// A model file instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
+    /// Learn word clusters from a directory of corpus files (zipped JSON arrays with a `content` field, or text).
+    Clusters {
+        #[arg(long)]
+        corpus: PathBuf,
+        #[arg(long, default_value = "models/clusters.tsv")]
+        out: PathBuf,
     },
 }
 
@@ -257,6 +319,68 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         )?;
                     }
                 }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ner { cmd } => {
+            match cmd {
+                NerCmd::Train {
+                    data,
+                    out,
+                    clusters,
+                    epochs,
+                    seed,
+                    all,
+                } => ner::train(&data, &clusters, &out, epochs, seed, all)?,
+                NerCmd::Eval { file, model } => ner::eval(&file, model)?,
+                NerCmd::Clusters { corpus, out } => ner::clusters(&corpus, &out)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Entities { json, etype, top } => {
+            let store = open(&cli.db)?;
+            let mut all = Vec::new();
+            store.entities(&mut |e| {
+                if etype
+                    .as_deref()
+                    .is_none_or(|t| t.eq_ignore_ascii_case(&e.etype))
+                {
+                    all.push(e);
+                }
+                true
+            })?;
+            if let Some(n) = top {
+                all.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.id.cmp(&b.id)));
+                all.truncate(n);
+            }
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            for e in &all {
+                if json {
+                    serde_json::to_writer(&mut out, &show::entity_json(e))?;
+                    writeln!(out)?;
+                } else {
+                    show::entity_line(&mut out, e)?;
+                }
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Entity { id, json, mentions } => {
+            let store = open(&cli.db)?;
+            let Some(e) = store.entity(id)? else {
+                eprintln!("rasd: no entity with id {id} in {}", cli.db.display());
+                return Ok(ExitCode::from(1));
+            };
+            let ms = store.entity_mentions(id, mentions)?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            if json {
+                let mut v = show::entity_json(&e);
+                v["mention_spans"] = serde_json::to_value(&ms)?;
+                serde_json::to_writer_pretty(&mut out, &v)?;
+                writeln!(out)?;
+            } else {
+                show::entity(&mut out, &store, &e, &ms)?;
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)

@@ -314,3 +314,141 @@ pub fn stats(out: &mut impl Write, s: &Stats, db: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// The JSON contract of an entity (`rasd entities --json`).
+pub fn entity_json(e: &rasd_store::EntityRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id,
+        "type": e.etype,
+        "name": e.name,
+        "name_en": e.name_en,
+        "variants": e.variants.iter().map(|(v, n)| serde_json::json!({"name": v, "count": n})).collect::<Vec<_>>(),
+        "mentions": e.mentions,
+        "country": e.country,
+        "country_evidence": e.country_evidence,
+        "sector": e.sector,
+        "place_id": e.place_id,
+        "lat": e.lat,
+        "lon": e.lon,
+        "articles": e.articles,
+        "roles": e.roles.iter().map(|(a, r)| serde_json::json!({"article": a, "role": r})).collect::<Vec<_>>(),
+    })
+}
+
+/// One line per entity: id, type, mentions, codes, name.
+pub fn entity_line(out: &mut impl Write, e: &rasd_store::EntityRecord) -> io::Result<()> {
+    let codes = match (&e.country, &e.sector) {
+        (Some(c), Some(s)) => format!("{c}/{s}"),
+        (Some(c), None) => c.clone(),
+        (None, Some(s)) => s.clone(),
+        (None, None) => "-".into(),
+    };
+    let geo = match (e.lat, e.lon) {
+        (Some(a), Some(b)) => format!(" @{a:.2},{b:.2}"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "{:>6}  {:<4} {:>5}  {:<10}  {}{}{}",
+        e.id,
+        e.etype,
+        e.mentions,
+        codes,
+        e.name,
+        e.name_en
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default(),
+        geo
+    )
+}
+
+pub fn entity(
+    out: &mut impl Write,
+    store: &dyn Store,
+    e: &rasd_store::EntityRecord,
+    ms: &[rasd_store::EntityMention],
+) -> anyhow::Result<()> {
+    writeln!(out, "entity {} ({})", e.id, e.etype)?;
+    writeln!(out, "name:")?;
+    writeln!(out, "  {}", e.name)?;
+    if let Some(n) = &e.name_en {
+        writeln!(out, "english:    {n}")?;
+    }
+    if let Some(c) = &e.country {
+        writeln!(
+            out,
+            "country:    {c}{}",
+            e.country_evidence
+                .as_deref()
+                .map(|x| format!("  (from: {x})"))
+                .unwrap_or_default()
+        )?;
+    }
+    if let Some(s) = &e.sector {
+        writeln!(out, "sector:     {s}")?;
+    }
+    if let (Some(a), Some(b)) = (e.lat, e.lon) {
+        writeln!(
+            out,
+            "place:      {a:.4}, {b:.4} (gazetteer id {})",
+            e.place_id.unwrap_or(0)
+        )?;
+    }
+    writeln!(
+        out,
+        "mentions:   {} in {} articles",
+        e.mentions,
+        e.articles.len()
+    )?;
+    writeln!(out, "variants:")?;
+    for (v, n) in &e.variants {
+        writeln!(out, "  {n:>5}  {v}")?;
+    }
+    if !e.roles.is_empty() {
+        writeln!(out, "roles:")?;
+        for (a, r) in &e.roles {
+            writeln!(out, "  article {a}:")?;
+            writeln!(out, "    {r}")?;
+        }
+    }
+    writeln!(out, "mentions in context:")?;
+    for m in ms {
+        let Some(a) = store.article(m.article)? else {
+            continue;
+        };
+        let field = rasd_doc::Field::parse(&m.field).unwrap_or(rasd_doc::Field::Body);
+        let text = match field {
+            rasd_doc::Field::Title => a.article.title.clone().unwrap_or_default(),
+            rasd_doc::Field::Caption => a.article.caption.clone().unwrap_or_default(),
+            rasd_doc::Field::Summary => a.article.summary.clone().unwrap_or_default(),
+            rasd_doc::Field::Body => a.article.body.clone(),
+        };
+        let (s, t) = (m.start.min(text.len()), m.end.min(text.len()));
+        if !text.is_char_boundary(s) || !text.is_char_boundary(t) {
+            continue;
+        }
+        let left: String = text[..s]
+            .chars()
+            .rev()
+            .take(40)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let right: String = text[t..].chars().take(40).collect();
+        writeln!(
+            out,
+            "  article {} {} [{}..{}]:",
+            m.article, m.field, m.start, m.end
+        )?;
+        writeln!(
+            out,
+            "    {}【{}】{}",
+            left.replace('\n', " "),
+            &text[s..t],
+            right.replace('\n', " ")
+        )?;
+    }
+    Ok(())
+}

@@ -322,15 +322,19 @@ fn killed_ingest_leaves_a_consistent_store_and_the_rerun_completes() {
     std::fs::create_dir(&input).unwrap();
     synthetic_corpus(&input, 60, 400);
     let reference = dir.path().join("ref.db");
+    let t0 = std::time::Instant::now();
     assert!(rasd(&reference, &["ingest", input.to_str().unwrap()])
         .status
         .success());
+    // Kill at moments proportional to an uninterrupted run, so the test does
+    // not depend on the machine's speed.
+    let full_ms = t0.elapsed().as_millis() as u64;
     let expected = articles(&reference).len();
     assert_eq!(expected, 60 * 400);
 
     let db = dir.path().join("killed.db");
     let mut killed_mid_way = false;
-    for delay_ms in [150u64, 300, 600, 1200] {
+    for delay_ms in [full_ms / 4, full_ms / 2, full_ms * 2 / 3, full_ms * 5 / 6] {
         let _ = std::fs::remove_file(&db);
         let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
             .arg("--db")

@@ -9,7 +9,7 @@
 //! (`وصدام`) goes when the rest names a known entity.
 
 use crate::key::{name_key, name_keys_match, word_key, word_keys_match};
-use crate::role::{roles_around, sector_of, strip_titles, Role, Sector};
+use crate::role::{org_context_sector, roles_around, sector_of, strip_titles, Role, Sector};
 use rasd_doc::Field;
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +72,130 @@ pub struct DocEntity {
     /// For places: the gazetteer id it was linked to in this article's context.
     #[serde(default)]
     pub place: Option<u32>,
+}
+
+/// Words that head an organisation's name (`مجموعة فاغنر`).
+const ORG_HEADS: &[&str] = &[
+    "مجموعه",
+    "شركه",
+    "حركه",
+    "منظمه",
+    "ميليشيا",
+    "مليشيا",
+    "جماعه",
+    "تنظيم",
+];
+
+fn word_spans(span: &str) -> Vec<(usize, usize)> {
+    let mut words = Vec::new();
+    let mut cur: Option<usize> = None;
+    for (i, c) in span.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = cur.take() {
+                words.push((s, i));
+            }
+        } else if cur.is_none() {
+            cur = Some(i);
+        }
+    }
+    if let Some(s) = cur {
+        words.push((s, span.len()));
+    }
+    words
+}
+
+/// Corrects NER mentions with local cues, before resolution:
+/// * a name right after an organisation head (`مجموعة فاغنر`, quotes allowed
+///   between) is an organisation; when the model ran it into a person's name
+///   (`مجموعة فاغنر يفغيني بريغوجين`), the person is split off;
+/// * a one-word person or place mention whose key is an organisation's in the
+///   same article is that organisation (`مقاتلي فاغنر`).
+pub fn fix_mentions(
+    text_of: &dyn Fn(Field) -> Option<String>,
+    mentions: Vec<Mention>,
+) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        let Some(t) = text_of(m.field) else {
+            out.push(m);
+            continue;
+        };
+        let before = t[..m.start].trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '«' | '“' | '\'' | '”')
+        });
+        let prev = before.rsplit(char::is_whitespace).next().unwrap_or("");
+        let prev_key = rasd_text::fold(prev, &rasd_text::Folds::SEARCH);
+        let head = ORG_HEADS
+            .iter()
+            .any(|h| prev_key == *h || prev_key.strip_prefix('و') == Some(h));
+        if m.etype != EntityType::ORG && head {
+            let words = word_spans(&t[m.start..m.end]);
+            let Some(&(s0, e0)) = words.first() else {
+                continue;
+            };
+            out.push(Mention {
+                field: m.field,
+                start: m.start + s0,
+                end: m.start + e0,
+                etype: EntityType::ORG,
+            });
+            if words.len() >= 3 && m.etype == EntityType::PER {
+                out.push(Mention {
+                    field: m.field,
+                    start: m.start + words[1].0,
+                    end: m.end,
+                    etype: EntityType::PER,
+                });
+            }
+            continue;
+        }
+        // `سعود وفيصل`: two persons joined by a conjunction.
+        if m.etype == EntityType::PER {
+            let words = word_spans(&t[m.start..m.end]);
+            if words.len() == 2 {
+                let second = &t[m.start + words[1].0..m.start + words[1].1];
+                if crate::role::strip_conjunction(second) != second {
+                    out.push(Mention {
+                        field: m.field,
+                        start: m.start + words[0].0,
+                        end: m.start + words[0].1,
+                        etype: EntityType::PER,
+                    });
+                    out.push(Mention {
+                        field: m.field,
+                        start: m.start + words[1].0 + 'و'.len_utf8(),
+                        end: m.start + words[1].1,
+                        etype: EntityType::PER,
+                    });
+                    continue;
+                }
+            }
+        }
+        out.push(m);
+    }
+    let key_of = |m: &Mention| {
+        text_of(m.field)
+            .map(|t| name_key(t[m.start..m.end].trim_matches(|c: char| !c.is_alphanumeric())))
+    };
+    let org_keys: Vec<String> = out
+        .iter()
+        .filter(|m| m.etype == EntityType::ORG)
+        .filter_map(key_of)
+        .collect();
+    for m in out.iter_mut() {
+        if matches!(
+            m.etype,
+            EntityType::PER | EntityType::LOC | EntityType::MISC
+        ) {
+            if let Some(k) = key_of(m) {
+                if !k.contains(' ') && org_keys.iter().any(|o| name_keys_match(o, &k)) {
+                    m.etype = EntityType::ORG;
+                }
+            }
+        }
+    }
+    out.sort_by_key(|m| (Field::ALL.iter().position(|f| *f == m.field), m.start));
+    out
 }
 
 /// Kinship words after a first name: `X نجل Y` is X of family Y.
@@ -302,6 +426,12 @@ pub fn resolve_document(
         }
         if e.etype == EntityType::ORG {
             sectors.extend(sector_of(&e.name));
+            for &m in &e.mentions {
+                sectors.extend(org_context_sector(
+                    text(mentions[m].field),
+                    mentions[m].start,
+                ));
+            }
         }
         // The most frequent sector; ties go to the first seen.
         e.sector = sectors.iter().copied().max_by_key(|s| {

@@ -7,7 +7,7 @@
 //! name matches, if there is exactly one; otherwise it is a new entity.
 
 use crate::doc::{DocEntity, EntityType};
-use crate::key::{name_keys_match, word_keys_match};
+use crate::key::{name_keys_match, same_person_forms, word_keys_match};
 use crate::role::Sector;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -67,6 +67,8 @@ pub struct KnowledgeBase {
     /// Entities by type and first word key, for candidate lookup.
     by_first: HashMap<(EntityType, String), Vec<u32>>,
     by_last: HashMap<(EntityType, String), Vec<u32>>,
+    /// Places by gazetteer id: every spelling of a linked place is one entity.
+    by_place: HashMap<u32, u32>,
 }
 
 fn first_word(k: &str) -> &str {
@@ -112,6 +114,26 @@ impl KnowledgeBase {
         if let Some(id) = exact(self.by_last.get(&(t, last_word(k).to_string()))) {
             return Some(id);
         }
+        if words >= 2 && t == EntityType::PER {
+            // A shorter or longer form of a known name (`سلمان بن عبدالعزيز`,
+            // `سلمان بن عبدالعزيز آل سعود`; `عبدالله صالح`, `علي عبدالله
+            // صالح`), when exactly one known person fits.
+            let mut fits: BTreeSet<u32> = BTreeSet::new();
+            for (ids, suffix) in [
+                (self.by_first.get(&(t, first_word(k).to_string())), false),
+                (self.by_last.get(&(t, last_word(k).to_string())), true),
+            ] {
+                for &id in ids.into_iter().flatten() {
+                    let ek = &self.entities[id as usize].key;
+                    if same_person_forms(k, ek, suffix) || same_person_forms(ek, k, suffix) {
+                        fits.insert(id);
+                    }
+                }
+            }
+            if let Some(id) = self.dominant(fits.into_iter().collect(), 1) {
+                return Some(id);
+            }
+        }
         if words == 1 && t == EntityType::PER {
             // One word: the single known person whose family name matches.
             let fam: BTreeSet<u32> = self
@@ -124,6 +146,9 @@ impl KnowledgeBase {
             if fam.len() == 1 {
                 return fam.into_iter().next();
             }
+            // A bare common first name (`عبدالله`, `سلمان`) is not attached
+            // by frequency: in `X بن Y` names the last word is the father's
+            // name, and a wrong merge is worse than an unresolved name.
         }
         if words == 1 {
             // A variant spelling of a one-word name.
@@ -137,11 +162,133 @@ impl KnowledgeBase {
         None
     }
 
+    /// The one candidate, or the most mentioned one when it has at least 3
+    /// times the mentions of the next (and at least `min` mentions).
+    fn dominant(&self, mut cands: Vec<u32>, min: u32) -> Option<u32> {
+        cands.sort_unstable();
+        cands.dedup();
+        cands.sort_by_key(|&id| (std::cmp::Reverse(self.entities[id as usize].mentions), id));
+        let m = |id: u32| self.entities[id as usize].mentions;
+        match cands.as_slice() {
+            [one] if m(*one) >= min => Some(*one),
+            [a, b, ..] if m(*a) >= min && m(*a) >= 3 * m(*b).max(1) => Some(*a),
+            _ => None,
+        }
+    }
+
+    /// Merges person entities that are shorter or longer forms of one name
+    /// (`سلمان بن عبدالعزيز` / `سلمان بن عبدالعزيز آل سعود`), which
+    /// the online pass kept apart when they arrived in the wrong order: each
+    /// entity, smallest first, joins the dominant larger entity its name is a
+    /// part of (or that is a part of it). Returns the new id of every old id;
+    /// ids stay in first-seen order.
+    pub fn consolidate(&mut self) -> Vec<u32> {
+        let n = self.entities.len();
+        let mut parent: Vec<u32> = (0..n as u32).collect();
+        fn root(parent: &mut [u32], mut i: u32) -> u32 {
+            while parent[i as usize] != i {
+                parent[i as usize] = parent[parent[i as usize] as usize];
+                i = parent[i as usize];
+            }
+            i
+        }
+        let mut order: Vec<u32> = (0..n as u32)
+            .filter(|&i| self.entities[i as usize].etype == EntityType::PER)
+            .collect();
+        order.sort_by_key(|&i| (self.entities[i as usize].mentions, std::cmp::Reverse(i)));
+        for &id in &order {
+            let e = &self.entities[id as usize];
+            let k = e.key.clone();
+            let words = k.split(' ').count();
+            let t = e.etype;
+            let mut cands: Vec<u32> = Vec::new();
+            for (map, w, suffix) in [
+                (&self.by_first, first_word(&k), false),
+                (&self.by_last, last_word(&k), true),
+            ] {
+                for &j in map.get(&(t, w.to_string())).into_iter().flatten() {
+                    if j == id {
+                        continue;
+                    }
+                    let kj = &self.entities[j as usize].key;
+                    let related = words >= 2
+                        && (same_person_forms(&k, kj, suffix) || same_person_forms(kj, &k, suffix));
+                    if related {
+                        cands.push(root(&mut parent, j));
+                    }
+                }
+            }
+            cands.retain(|&c| c != id && self.entities[c as usize].mentions >= e.mentions);
+            if let Some(c) = self.dominant(cands, 3) {
+                parent[id as usize] = c;
+            }
+        }
+        // Fold every entity into its root.
+        let roots: Vec<u32> = (0..n as u32).map(|i| root(&mut parent, i)).collect();
+        for (i, &r) in roots.iter().enumerate() {
+            let r = r as usize;
+            if r == i {
+                continue;
+            }
+            let e = self.entities[i].clone();
+            let target = &mut self.entities[r];
+            for (v, c) in e.variants {
+                *target.variants.entry(v).or_default() += c;
+            }
+            target.mentions += e.mentions;
+            target.articles.extend(e.articles);
+            for (c, (votes, ev)) in e.countries {
+                target.countries.entry(c).or_insert((0, ev)).0 += votes;
+            }
+            for (s, v) in e.sectors {
+                *target.sectors.entry(s).or_default() += v;
+            }
+            for r in e.roles {
+                if !target.roles.contains(&r) {
+                    target.roles.push(r);
+                }
+            }
+            for (p, v) in e.places {
+                *target.places.entry(p).or_default() += v;
+            }
+        }
+        let mut remap = vec![0u32; n];
+        let mut kept = Vec::new();
+        for i in 0..n {
+            if roots[i] as usize == i {
+                remap[i] = kept.len() as u32;
+                kept.push(i);
+            }
+        }
+        for i in 0..n {
+            remap[i] = remap[roots[i] as usize];
+        }
+        let old = std::mem::take(&mut self.entities);
+        self.entities = kept.into_iter().map(|i| old[i].clone()).collect();
+        for (new_id, e) in self.entities.iter_mut().enumerate() {
+            e.id = new_id as u32;
+        }
+        self.by_first.clear();
+        self.by_last.clear();
+        self.by_place.clear();
+        for id in 0..self.entities.len() as u32 {
+            self.index(id);
+            for &p in self.entities[id as usize].places.keys() {
+                self.by_place.entry(p).or_insert(id);
+            }
+        }
+        remap
+    }
+
     /// Adds the entities of one article; returns the knowledge-base id of each.
     pub fn add_document(&mut self, article: i64, doc: &[DocEntity]) -> Vec<u32> {
         let mut ids = Vec::with_capacity(doc.len());
         for d in doc {
-            let id = match self.find(d.etype, &d.key) {
+            let linked = d
+                .place
+                .filter(|_| d.etype == EntityType::LOC)
+                .and_then(|p| self.by_place.get(&p).copied());
+            let id = match linked.or_else(|| self.find(d.etype, &d.key)) {
                 Some(id) => id,
                 None => {
                     let id = self.entities.len() as u32;
@@ -163,19 +310,19 @@ impl KnowledgeBase {
                 }
             };
             let e = &mut self.entities[id as usize];
-            // A fuller name than the one known becomes the name.
-            if d.name.split_whitespace().count() > e.name.split_whitespace().count() {
-                e.name = d.name.clone();
-                e.key = d.key.clone();
-                let k = e.key.clone();
-                self.by_first
-                    .entry((d.etype, first_word(&k).to_string()))
-                    .or_default()
-                    .push(id);
-                self.by_last
-                    .entry((d.etype, last_word(&k).to_string()))
-                    .or_default()
-                    .push(id);
+            // A fuller form of the name is indexed too (the key stays the
+            // first one seen, so NER boundary errors cannot drift it).
+            if d.key != e.key && d.name.split_whitespace().count() > 1 {
+                let k = d.key.clone();
+                for (map, w) in [
+                    (&mut self.by_first, first_word(&k).to_string()),
+                    (&mut self.by_last, last_word(&k).to_string()),
+                ] {
+                    let ids = map.entry((d.etype, w)).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
             }
             let e = &mut self.entities[id as usize];
             for v in &d.variants {
@@ -189,6 +336,7 @@ impl KnowledgeBase {
             }
             if let Some(p) = d.place {
                 *e.places.entry(p).or_default() += 1;
+                self.by_place.entry(p).or_insert(id);
             }
             if let Some(s) = d.sector {
                 *e.sectors.entry(s).or_default() += 1;
@@ -261,7 +409,98 @@ mod tests {
         assert_ne!(a[1], b[1], "خليفة حفتر and خالد حفتر are two people");
         assert_eq!(c[1], d[0]);
         let y = &kb.entities[a[0] as usize];
+        assert_eq!(y.id, a[0]);
         assert_eq!(y.articles.len(), 3);
         assert_eq!(y.variants.len(), 4);
+    }
+}
+
+impl Entity {
+    /// The name to show: for persons the most frequent spelling of two or
+    /// more words (ties: fewer words), else the most frequent spelling.
+    pub fn display_name(&self) -> String {
+        let best = |multi: bool| {
+            self.variants
+                .iter()
+                .filter(|(v, _)| !multi || v.split_whitespace().count() > 1)
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| {
+                            b.0.split_whitespace()
+                                .count()
+                                .cmp(&a.0.split_whitespace().count())
+                        })
+                        .then_with(|| b.0.cmp(a.0))
+                })
+                .map(|(v, _)| v.clone())
+        };
+        match self.etype {
+            // A name composed from a kinship phrase (`خالد نجل حفتر`) has no
+            // two-word spelling of its own.
+            EntityType::PER => best(true)
+                .or_else(|| self.name.contains(' ').then(|| self.name.clone()))
+                .or_else(|| best(false)),
+            _ => best(false),
+        }
+        .unwrap_or_else(|| self.name.clone())
+    }
+}
+
+#[cfg(test)]
+mod consolidate_tests {
+    use super::*;
+    use crate::key::name_key;
+
+    fn de(name: &str, n: usize) -> DocEntity {
+        DocEntity {
+            etype: EntityType::PER,
+            name: name.into(),
+            key: name_key(name),
+            mentions: vec![0; n],
+            variants: vec![name.to_string()],
+            roles: vec![],
+            countries: vec![],
+            sector: None,
+            composed: false,
+            place: None,
+        }
+    }
+
+    #[test]
+    fn shorter_and_longer_forms_of_a_dominant_name_merge() {
+        let mut kb = KnowledgeBase::new();
+        // Two longer forms arrive first (the second is not taken for the
+        // first: a word after the family name), so the short form fits both
+        // when it arrives and gets its own entity.
+        kb.add_document(1, &[de("سلمان بن عبدالعزيز آل سعود", 2)]);
+        kb.add_document(2, &[de("سلمان بن عبدالعزيز آل سعود الملك", 1)]);
+        for a in 3..13 {
+            kb.add_document(a, &[de("سلمان بن عبدالعزيز", 3)]);
+        }
+        kb.add_document(13, &[de("خالد الفيصل", 5)]);
+        let before = kb.entities.len();
+        let remap = kb.consolidate();
+        assert!(kb.entities.len() < before);
+        let salman: Vec<&Entity> = kb
+            .entities
+            .iter()
+            .filter(|e| e.key.starts_with(&name_key("سلمان بن")))
+            .collect();
+        assert_eq!(
+            salman.len(),
+            1,
+            "{:?}",
+            kb.entities.iter().map(|e| &e.name).collect::<Vec<_>>()
+        );
+        assert_eq!(salman[0].mentions, 33);
+        assert_eq!(salman[0].display_name(), "سلمان بن عبدالعزيز");
+        assert!(
+            kb.entities.iter().any(|e| e.name == "خالد الفيصل"),
+            "unrelated people stay"
+        );
+        assert_eq!(remap.len(), before);
+        for (i, e) in kb.entities.iter().enumerate() {
+            assert_eq!(e.id as usize, i);
+        }
     }
 }

@@ -12,6 +12,6 @@ pub mod kb;
 pub mod key;
 pub mod role;
 
-pub use doc::{resolve_document, DocEntity, EntityType, Mention};
+pub use doc::{fix_mentions, resolve_document, DocEntity, EntityType, Mention};
 pub use kb::{Entity, KnowledgeBase};
 pub use role::{Role, Sector};

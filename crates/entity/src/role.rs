@@ -295,12 +295,63 @@ pub fn roles_around(text: &str, start: usize, end: usize) -> Vec<Role> {
 /// Leading title words of a name (`اللواء المتقاعد خليفة حفتر`): the bare
 /// name and the titles removed.
 pub fn strip_titles(name: &str) -> (String, Vec<String>) {
-    let mut ws: Vec<&str> = name.split_whitespace().collect();
+    // Words without letters (a phone number, a tatweel) are not a name's.
+    let mut ws: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_alphabetic() && c != 'ـ'))
+        .collect();
     let mut titles = Vec::new();
     while ws.len() > 1 && is_role_word(ws[0]) {
         titles.push(ws.remove(0).to_string());
     }
+    // Trailing titles too (`محمد بن سلمان ولي`).
+    while ws.len() > 1 && is_role_word(ws[ws.len() - 1]) {
+        titles.push(ws.pop().expect("non-empty").to_string());
+    }
+    if let Some(first) = ws.first_mut() {
+        *first = strip_conjunction(first);
+    }
     (ws.join(" "), titles)
+}
+
+/// First names that begin with و: never a glued conjunction.
+const WAW_NAMES: &[&str] = &[
+    "وليد",
+    "وايل",
+    "وفاء",
+    "وسام",
+    "وديع",
+    "وجدي",
+    "وهيب",
+    "وحيد",
+    "وضاح",
+    "وصفي",
+    "وفيق",
+    "ولاء",
+    "وداد",
+    "وعد",
+    "ورد",
+    "ويام",
+    "وجيه",
+    "وهبي",
+    "وصال",
+    "وليم",
+    "ويليام",
+    "وزير",
+    "وهبه",
+    "ولي",
+    "وحيده",
+    "وداعه",
+    "ودود",
+];
+
+/// A name with a glued conjunction (`وعادل`) loses it, unless the name
+/// itself begins with و (`وليد`).
+pub fn strip_conjunction(word: &str) -> &str {
+    match word.strip_prefix('و') {
+        Some(rest) if rest.chars().count() >= 3 && !WAW_NAMES.contains(&key(word).as_str()) => rest,
+        _ => word,
+    }
 }
 
 /// The sector a role phrase implies, if any.
@@ -400,10 +451,44 @@ pub fn sector_of(role: &str) -> Option<Sector> {
     if has(&["صحيفه", "قناه", "الصحفي", "مراسل", "وكاله الانباء"]) {
         return Some(Sector::MED);
     }
-    if has(&["شركه", "رجل الاعمال", "بنك", "مجموعه"]) {
+    if has(&["شركه", "رجل الاعمال", "بنك"]) {
         return Some(Sector::BUS);
     }
     None
+}
+
+/// The sector the words right before an organisation's name imply
+/// (`مرتزقة مجموعة فاغنر`, `مقاتلي فاغنر`).
+pub fn org_context_sector(text: &str, start: usize) -> Option<Sector> {
+    let before: Vec<String> = text[..start]
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(key)
+        .collect();
+    let any = |ws: &[&str]| {
+        before.iter().any(|b| {
+            ws.iter()
+                .any(|w| b.trim_matches(|c: char| !c.is_alphabetic()) == *w)
+        })
+    };
+    if any(&[
+        "مرتزقه",
+        "ميليشيا",
+        "مليشيا",
+        "ميليشيات",
+        "مليشيات",
+        "مقاتلي",
+        "مقاتلو",
+        "مسلحي",
+        "مسلحو",
+    ]) {
+        Some(Sector::UAF)
+    } else if any(&["المتمرده", "المتمردين", "فصايل"]) {
+        Some(Sector::REB)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -462,6 +547,10 @@ mod tests {
             ("الرئيس".to_string(), vec![]),
             "a lone title stays"
         );
+        assert_eq!(strip_titles("وعادل الجبير").0, "عادل الجبير");
+        assert_eq!(strip_titles("وليد المعلم").0, "وليد المعلم");
+        assert_eq!(strip_titles("سليمان 0505408146").0, "سليمان");
+        assert_eq!(strip_titles("محمد بن سلمان ولي").0, "محمد بن سلمان");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! transaction, in input order, so that article ids are deterministic.
 
 pub mod annotate;
+pub mod entities;
 
 use rasd_doc::TimeMention;
 use rasd_ingest::source::{self, Leaf};
@@ -81,6 +82,8 @@ pub struct Summary {
     /// Articles not stored again because their key was already stored.
     pub duplicates_skipped: u64,
     pub errors: Vec<InputFailure>,
+    /// The knowledge base after this run (rebuilt when articles were added).
+    pub knowledge_base: Option<entities::KbSummary>,
     pub seconds: f64,
 }
 
@@ -119,6 +122,7 @@ enum Work {
         raw_deflated: Vec<u8>,
         parsed: Parsed,
         timexes: Vec<Vec<TimeMention>>,
+        entities: Vec<rasd_store::ArticleEntities>,
     },
     Known {
         size: u64,
@@ -196,6 +200,11 @@ pub fn ingest(
                             .iter()
                             .map(|a| annotate::time_mentions(a, opts.prefer))
                             .collect(),
+                        entities: parsed
+                            .articles
+                            .iter()
+                            .map(entities::article_entities)
+                            .collect(),
                         parsed,
                     },
                     Err(e) => Work::Failed(e),
@@ -236,6 +245,7 @@ pub fn ingest(
                     raw_deflated,
                     parsed,
                     timexes,
+                    entities,
                 } => {
                     let rejects: Vec<(u32, String)> = parsed
                         .rejects
@@ -257,8 +267,8 @@ pub fn ingest(
                         error: error.as_deref(),
                         timexes: &timexes,
                         time_version: annotate::TIME_VERSION,
-                        entities: &[],
-                        entity_version: 0,
+                        entities: &entities,
+                        entity_version: entities::ENTITY_VERSION,
                     };
                     let out = store.write_input(&batch)?;
                     sum.inputs_new += 1;
@@ -290,6 +300,9 @@ pub fn ingest(
             }
         }
     }
+    if sum.articles_new > 0 {
+        sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
+    }
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
@@ -298,8 +311,13 @@ pub fn ingest(
 /// What a `process` run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProcessSummary {
+    /// Articles whose time expressions were (re)annotated.
     pub articles: u64,
     pub timexes: u64,
+    /// Articles whose entities were (re)annotated.
+    pub entity_articles: u64,
+    pub mentions: u64,
+    pub knowledge_base: Option<entities::KbSummary>,
     pub seconds: f64,
 }
 
@@ -339,6 +357,36 @@ pub fn process(
         sum.timexes += items.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
         store.replace_timexes(&items, annotate::TIME_VERSION)?;
         progress.advance(items.len() as u64, "");
+    }
+    let below = if force {
+        i64::MAX
+    } else {
+        entities::ENTITY_VERSION
+    };
+    let mut after = 0;
+    loop {
+        let ids = store.articles_with_entity_version_below(below, after, 2000)?;
+        let Some(&last) = ids.last() else { break };
+        after = last;
+        let mut articles = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(a) = store.article(*id)? {
+                articles.push(a);
+            }
+        }
+        let items: Vec<(i64, rasd_store::ArticleEntities)> = articles
+            .par_iter()
+            .map(|a| (a.id, entities::article_entities(&a.article)))
+            .collect();
+        sum.entity_articles += items.len() as u64;
+        sum.mentions += items
+            .iter()
+            .map(|(_, e)| e.mentions.len() as u64)
+            .sum::<u64>();
+        store.replace_article_entities(&items, entities::ENTITY_VERSION)?;
+    }
+    if sum.entity_articles > 0 || force {
+        sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();

@@ -1,0 +1,81 @@
+//! `rasd ner`: train and evaluate the NER model, rebuild the word clusters.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Trains with the shipped procedure (`rasd_ner::train_holdout`): the last
+/// 10% of the sentences is the dev split, scored after every epoch and used to
+/// choose the `O` penalty; prints the dev report; writes the model, trained on
+/// every sentence with `all`.
+pub fn train(
+    data: &Path,
+    clusters: &Path,
+    out: &Path,
+    epochs: Option<usize>,
+    seed: Option<u64>,
+    all: bool,
+) -> Result<()> {
+    let text =
+        std::fs::read_to_string(data).with_context(|| format!("reading {}", data.display()))?;
+    let sentences = rasd_ner::read_conll(&text).with_context(|| format!("{}", data.display()))?;
+    let clusters = rasd_ner::Clusters::load(
+        std::fs::File::open(clusters).with_context(|| format!("opening {}", clusters.display()))?,
+    )
+    .with_context(|| format!("{}", clusters.display()))?;
+    let mut opts = rasd_ner::TrainOptions::default();
+    if let Some(e) = epochs {
+        opts.epochs = e;
+    }
+    if let Some(s) = seed {
+        opts.seed = s;
+    }
+    let (model, report) =
+        rasd_ner::train_holdout(&sentences, &clusters, &opts, None, all, &mut |m| {
+            eprintln!("{m}")
+        });
+    println!("{}", report.dev.report());
+    let f = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    model
+        .save(std::io::BufWriter::new(f))
+        .with_context(|| format!("writing {}", out.display()))?;
+    eprintln!(
+        "wrote {} ({} features)",
+        out.display(),
+        model.num_features()
+    );
+    Ok(())
+}
+
+/// Scores a model (the built-in one by default) on a CoNLL BIO file.
+pub fn eval(file: &Path, model: Option<PathBuf>) -> Result<()> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let gold = rasd_ner::read_conll(&text).with_context(|| format!("{}", file.display()))?;
+    let loaded;
+    let m = match model {
+        Some(p) => {
+            loaded = rasd_ner::Model::load(
+                std::fs::File::open(&p).with_context(|| format!("opening {}", p.display()))?,
+            )
+            .with_context(|| format!("{}", p.display()))?;
+            &loaded
+        }
+        None => rasd_ner::default_model().context("the built-in NER model")?,
+    };
+    println!("{}", rasd_ner::evaluate(m, &gold).report());
+    Ok(())
+}
+
+/// Rebuilds the word clusters from a directory of corpus files.
+pub fn clusters(corpus: &Path, out: &Path) -> Result<()> {
+    let texts = rasd_ner::read_corpus_dir(corpus)
+        .with_context(|| format!("reading {}", corpus.display()))?;
+    let c = rasd_ner::build_clusters(&texts, &rasd_ner::ClusterOptions::default(), &|m| {
+        eprintln!("{m}")
+    });
+    let f = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    c.save(std::io::BufWriter::new(f))
+        .with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("wrote {} ({} words)", out.display(), c.len());
+    Ok(())
+}
