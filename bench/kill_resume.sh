@@ -16,10 +16,14 @@ cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 rasd="$root/target/release/rasd"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+s=$(date +%s.%N)
 "$rasd" --db "$tmp/full.db" ingest "$corpus" > /dev/null
+full_s=$(awk "BEGIN {print $(date +%s.%N) - $s}")
 full=$("$rasd" --db "$tmp/full.db" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')
 count() { "$rasd" --db "$1" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])'; }
-for delay in 0.5 1 1.5 2 2.5 3; do
+# Kill at moments proportional to an uninterrupted run.
+for frac in 0.3 0.5 0.7 0.85; do
+  delay=$(awk "BEGIN {print $full_s * $frac}")
   rm -f "$tmp"/k.db*
   "$rasd" --db "$tmp/k.db" ingest "$corpus" > /dev/null &
   pid=$!

@@ -41,6 +41,9 @@ enum Command {
         /// How bare weekdays, months and holidays resolve in time annotations.
         #[arg(long, value_enum, default_value_t = PreferArg::Past)]
         prefer: PreferArg,
+        /// Store and time-annotate only; find entities later with `rasd process`.
+        #[arg(long)]
+        no_entities: bool,
     },
     /// Annotate texts: sentences, tokens and time expressions resolved against the publication date. Reads JSON Lines `{"id", "text", "published"?}` on stdin, or one `--text`; writes JSON Lines.
     Annotate {
@@ -232,10 +235,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             fields,
             json,
             prefer,
+            no_entities,
         } => {
             let mut opts = IngestOptions {
                 max_file_size: (max_file_size * 1024.0 * 1024.0) as u64,
                 prefer: prefer.into(),
+                entities: !no_entities,
                 ..Default::default()
             };
             for f in &fields {
@@ -281,9 +286,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string(&sum)?);
             } else {
                 println!(
-                    "annotated {} articles: {} time expressions in {:.1} s",
-                    sum.articles, sum.timexes, sum.seconds
+                    "time expressions: {} articles annotated, {} expressions",
+                    sum.articles, sum.timexes
                 );
+                println!(
+                    "entities: {} articles annotated, {} mentions",
+                    sum.entity_articles, sum.mentions
+                );
+                if let Some(kb) = &sum.knowledge_base {
+                    println!(
+                        "knowledge base: {} entities ({} persons, {} organizations, {} places, {} of them linked to the gazetteer)",
+                        kb.entities, kb.persons, kb.organizations, kb.places, kb.places_linked
+                    );
+                }
+                println!("in {:.1} s", sum.seconds);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -499,3 +499,80 @@ fn time_expressions_are_stored_at_ingest_and_reprocessed() {
         "reprocessing gives the same annotations"
     );
 }
+
+#[test]
+fn entities_in_annotate_and_the_knowledge_base() {
+    // annotate: a place linked to the gazetteer, with coordinates.
+    let o = rasd_stdin(
+        &[
+            "annotate",
+            "--text",
+            "وصل وزير الخارجية إلى القاهرة أمس في زيارة رسمية.",
+            "--layers",
+            "entities",
+        ],
+        "",
+    );
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    let cairo = v["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["text"] == "القاهرة")
+        .expect("القاهرة found");
+    assert_eq!(cairo["type"], "LOC");
+    assert_eq!(cairo["country"], "EG");
+    assert!(
+        (cairo["lat"].as_f64().unwrap() - 30.04).abs() < 0.5
+            && (cairo["lon"].as_f64().unwrap() - 31.24).abs() < 0.5
+    );
+
+    // The knowledge base of the sample corpus: listing, one entity, mentions.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    rasd(&db, &["ingest", corpus().to_str().unwrap()]);
+    let list: Vec<Value> = stdout(&rasd(&db, &["entities", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!list.is_empty());
+    for e in &list {
+        assert!(e["id"].as_i64().unwrap() > 0 && !e["name"].as_str().unwrap().is_empty());
+        assert!(["PER", "ORG", "LOC", "MISC"].contains(&e["type"].as_str().unwrap()));
+        assert!(e["mentions"].as_u64().unwrap() >= 1);
+    }
+    let id = list[0]["id"].as_i64().unwrap();
+    let one: Value =
+        serde_json::from_str(&stdout(&rasd(&db, &["entity", &id.to_string(), "--json"]))).unwrap();
+    assert_eq!(one["id"], id);
+    let spans = one["mention_spans"].as_array().unwrap();
+    assert!(!spans.is_empty());
+    assert_eq!(rasd(&db, &["entity", "999999"]).status.code(), Some(1));
+}
+
+#[test]
+fn ner_eval_reports_f1_on_the_last_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("gold.txt");
+    std::fs::write(&f, "زار O\nالرئيس O\nمدينة O\nالقاهرة B-LOC\n. O\n\nالتقى O\nسامر B-PERS\nالحداد I-PERS\n. O\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(["ner", "eval", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let last = out.trim_end().lines().last().unwrap();
+    assert!(last.starts_with("F1: 0.") || last == "F1: 1.0000", "{out}");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "كلمة\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .args(["ner", "eval", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 1"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

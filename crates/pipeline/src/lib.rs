@@ -28,6 +28,8 @@ pub struct IngestOptions {
     pub parse: Options,
     /// How bare weekdays, months and holidays resolve in time annotations.
     pub prefer: rasd_time::Prefer,
+    /// Find entities at ingest (else they wait for `process`).
+    pub entities: bool,
     /// Inputs per window: bounds memory, keeps the cores busy.
     pub window: usize,
 }
@@ -38,6 +40,7 @@ impl Default for IngestOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             parse: Options::default(),
             prefer: rasd_time::Prefer::Past,
+            entities: true,
             // Two inputs per thread: enough to keep the cores busy, small
             // enough that writes start early and memory stays bounded.
             window: 2 * rayon::current_num_threads(),
@@ -200,11 +203,15 @@ pub fn ingest(
                             .iter()
                             .map(|a| annotate::time_mentions(a, opts.prefer))
                             .collect(),
-                        entities: parsed
-                            .articles
-                            .iter()
-                            .map(entities::article_entities)
-                            .collect(),
+                        entities: if opts.entities {
+                            parsed
+                                .articles
+                                .iter()
+                                .map(entities::article_entities)
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
                         parsed,
                     },
                     Err(e) => Work::Failed(e),
@@ -300,7 +307,7 @@ pub fn ingest(
             }
         }
     }
-    if sum.articles_new > 0 {
+    if sum.articles_new > 0 && opts.entities {
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }
     progress.finish();
