@@ -12,7 +12,7 @@ pub mod entities;
 use rasd_doc::TimeMention;
 use rasd_ingest::source::{self, Leaf};
 use rasd_ingest::{parse_document, InputError, Options, Parsed};
-use rasd_store::{InputBatch, Store, StoreError};
+use rasd_store::{InputBatch, Stage, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -315,6 +315,45 @@ pub fn ingest(
     Ok(sum)
 }
 
+/// Runs one annotation stage over the stored articles that need it, in
+/// chunks of 2,000 (annotated in parallel, written in one transaction each).
+/// Returns the number of articles and the sum of `count` over their results.
+#[allow(clippy::too_many_arguments)]
+fn run_stage<T: Send>(
+    store: &mut dyn Store,
+    stage: Stage,
+    version: i64,
+    force: bool,
+    progress: &dyn Progress,
+    annotate: impl Fn(&rasd_doc::Article) -> T + Sync,
+    mut write: impl FnMut(&mut dyn Store, &[(i64, T)]) -> Result<(), StoreError>,
+    count: impl Fn(&T) -> usize,
+) -> Result<(u64, u64), StoreError> {
+    let below = if force { i64::MAX } else { version };
+    let (mut articles_done, mut total) = (0u64, 0u64);
+    let mut after = 0;
+    loop {
+        let ids = store.articles_needing(stage, below, after, 2000)?;
+        let Some(&last) = ids.last() else { break };
+        after = last;
+        let mut articles = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(a) = store.article(*id)? {
+                articles.push(a);
+            }
+        }
+        let items: Vec<(i64, T)> = articles
+            .par_iter()
+            .map(|a| (a.id, annotate(&a.article)))
+            .collect();
+        articles_done += items.len() as u64;
+        total += items.iter().map(|(_, t)| count(t) as u64).sum::<u64>();
+        write(store, &items)?;
+        progress.advance(items.len() as u64, "");
+    }
+    Ok((articles_done, total))
+}
+
 /// What a `process` run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProcessSummary {
@@ -338,60 +377,28 @@ pub fn process(
 ) -> Result<ProcessSummary, StoreError> {
     let t0 = Instant::now();
     let mut sum = ProcessSummary::default();
-    let below = if force {
-        i64::MAX
-    } else {
-        annotate::TIME_VERSION
-    };
-    let total = store.stats()?.articles;
-    progress.start(total, total);
-    let mut after = 0;
-    loop {
-        let ids = store.articles_with_time_version_below(below, after, 2000)?;
-        let Some(&last) = ids.last() else { break };
-        after = last;
-        let mut articles = Vec::with_capacity(ids.len());
-        for id in &ids {
-            if let Some(a) = store.article(*id)? {
-                articles.push(a);
-            }
-        }
-        let items: Vec<(i64, Vec<TimeMention>)> = articles
-            .par_iter()
-            .map(|a| (a.id, annotate::time_mentions(&a.article, prefer)))
-            .collect();
-        sum.articles += items.len() as u64;
-        sum.timexes += items.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
-        store.replace_timexes(&items, annotate::TIME_VERSION)?;
-        progress.advance(items.len() as u64, "");
-    }
-    let below = if force {
-        i64::MAX
-    } else {
-        entities::ENTITY_VERSION
-    };
-    let mut after = 0;
-    loop {
-        let ids = store.articles_with_entity_version_below(below, after, 2000)?;
-        let Some(&last) = ids.last() else { break };
-        after = last;
-        let mut articles = Vec::with_capacity(ids.len());
-        for id in &ids {
-            if let Some(a) = store.article(*id)? {
-                articles.push(a);
-            }
-        }
-        let items: Vec<(i64, rasd_store::ArticleEntities)> = articles
-            .par_iter()
-            .map(|a| (a.id, entities::article_entities(&a.article)))
-            .collect();
-        sum.entity_articles += items.len() as u64;
-        sum.mentions += items
-            .iter()
-            .map(|(_, e)| e.mentions.len() as u64)
-            .sum::<u64>();
-        store.replace_article_entities(&items, entities::ENTITY_VERSION)?;
-    }
+    let (n, t) = run_stage(
+        store,
+        Stage::Time,
+        annotate::TIME_VERSION,
+        force,
+        progress,
+        |a| annotate::time_mentions(a, prefer),
+        |s, items| s.replace_timexes(items, annotate::TIME_VERSION),
+        |t| t.len(),
+    )?;
+    (sum.articles, sum.timexes) = (n, t);
+    let (n, m) = run_stage(
+        store,
+        Stage::Entities,
+        entities::ENTITY_VERSION,
+        force,
+        progress,
+        entities::article_entities,
+        |s, items| s.replace_article_entities(items, entities::ENTITY_VERSION),
+        |e| e.mentions.len(),
+    )?;
+    (sum.entity_articles, sum.mentions) = (n, m);
     if sum.entity_articles > 0 || force {
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }

@@ -68,6 +68,13 @@ pub struct ArticleEntities {
     pub entities: Vec<rasd_entity::DocEntity>,
 }
 
+/// An annotation stage whose version is kept per article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Time,
+    Entities,
+}
+
 /// A knowledge-base entity as stored and listed (`rasd entities --json`).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct EntityRecord {
@@ -195,10 +202,11 @@ pub trait Store {
     /// Replaces the time expressions of articles, in one transaction, and
     /// records the annotator version.
     fn replace_timexes(&mut self, items: &[(i64, Vec<TimeMention>)], version: i64) -> Result<()>;
-    /// Ids of articles annotated with a version below `version`, after
-    /// `after_id`, at most `limit`.
-    fn articles_with_time_version_below(
+    /// Ids of articles whose annotations of `stage` have a version below
+    /// `version`, after `after_id`, at most `limit`.
+    fn articles_needing(
         &self,
+        stage: Stage,
         version: i64,
         after_id: i64,
         limit: u64,
@@ -209,12 +217,6 @@ pub trait Store {
         items: &[(i64, ArticleEntities)],
         version: i64,
     ) -> Result<()>;
-    fn articles_with_entity_version_below(
-        &self,
-        version: i64,
-        after_id: i64,
-        limit: u64,
-    ) -> Result<Vec<i64>>;
     /// Every article's entities in article order, for rebuilding the
     /// knowledge base: (article id, entities).
     fn all_doc_entities(&self, f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>)) -> Result<()>;

@@ -2,7 +2,7 @@
 
 use crate::{
     decompress, ArticleEntities, ArticleQuery, EntityMention, EntityRecord, InputBatch,
-    InputStatus, Problem, Result, Stats, Store, StoreError, StoredArticle, WriteOutcome,
+    InputStatus, Problem, Result, Stage, Stats, Store, StoreError, StoredArticle, WriteOutcome,
 };
 use rasd_doc::{
     Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
@@ -642,15 +642,20 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn articles_with_time_version_below(
+    fn articles_needing(
         &self,
+        stage: Stage,
         version: i64,
         after_id: i64,
         limit: u64,
     ) -> Result<Vec<i64>> {
-        let mut s = self.conn.prepare_cached(
-            "SELECT id FROM articles WHERE time_version < ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-        )?;
+        let column = match stage {
+            Stage::Time => "time_version",
+            Stage::Entities => "entity_version",
+        };
+        let sql =
+            format!("SELECT id FROM articles WHERE {column} < ?1 AND id > ?2 ORDER BY id LIMIT ?3");
+        let mut s = self.conn.prepare_cached(&sql)?;
         let v = s
             .query_map(params![version, after_id, limit as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
@@ -670,21 +675,6 @@ impl Store for SqliteStore {
         }
         tx.commit()?;
         Ok(())
-    }
-
-    fn articles_with_entity_version_below(
-        &self,
-        version: i64,
-        after_id: i64,
-        limit: u64,
-    ) -> Result<Vec<i64>> {
-        let mut s = self.conn.prepare_cached(
-            "SELECT id FROM articles WHERE entity_version < ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-        )?;
-        let v = s
-            .query_map(params![version, after_id, limit as i64], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        Ok(v)
     }
 
     fn all_doc_entities(&self, f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>)) -> Result<()> {
