@@ -18,7 +18,11 @@ pub mod flags {
     pub const GAZ: u32 = 1 << 7;
     pub const CHARS: u32 = 1 << 8;
     pub const STATS: u32 = 1 << 9;
-    pub const ALL: u32 = (1 << 10) - 1;
+    /// The shipped gazetteer (`rasd-geo`): place names and demonyms.
+    pub const GEO: u32 = 1 << 10;
+    /// Person-name tokens from Wikidata (`models/person_tokens.txt`).
+    pub const NAMES: u32 = 1 << 11;
+    pub const ALL: u32 = (1 << 12) - 1;
     /// The default set: all but the training-data gazetteer (it hurts on
     /// the dev split).
     pub const DEFAULT: u32 = ALL & !GAZ;
@@ -37,6 +41,10 @@ pub(crate) struct TokInfo {
     pub n_stem_clusters: u8,
     pub trigger: u8,
     pub gaz: u8,
+    /// 1 a place name of the gazetteer, 2 a country name or demonym, 0 none.
+    pub geo: u8,
+    /// The word is a known person-name token.
+    pub person: bool,
     /// Corpus statistics of the stem, `[freq, article]`, or `[16, 4]`.
     pub stats: [u8; 2],
 }
@@ -201,6 +209,14 @@ pub(crate) fn tok_info(tok: &str, clusters: &Clusters, gaz: &dyn Fn(&str) -> u8)
     let search_stem = seg.stem_key(tok);
     let trigger = trigger_of(&search_stem);
     let g = gaz(&norm);
+    let person = person_tokens().contains(&norm);
+    let geo = if rasd_geo::country_of(tok).is_some() {
+        2
+    } else if norm.chars().count() >= 3 && rasd_geo::gazetteer().contains_key(&rasd_geo::key(tok)) {
+        1
+    } else {
+        0
+    };
     let stats = clusters.stats(&stem).unwrap_or([16, 4]);
     TokInfo {
         shape: shape_of(tok),
@@ -214,8 +230,22 @@ pub(crate) fn tok_info(tok: &str, clusters: &Clusters, gaz: &dyn Fn(&str) -> u8)
         n_stem_clusters,
         trigger,
         gaz: g,
+        geo,
+        person,
         stats,
     }
+}
+
+/// Person-name tokens, normalized like the model's words, loaded once.
+fn person_tokens() -> &'static std::collections::HashSet<String> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        include_str!("../../../models/person_tokens.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(crate::norm)
+            .collect()
+    })
 }
 
 /// FNV-1a over a template id and values.
@@ -427,6 +457,33 @@ pub(crate) fn features(toks: &[TokInfo], i: usize, fl: u32, out: &mut Vec<u64>) 
             out.push(H::new(54).u(j as u64).u(pa as u64).h());
             out.push(H::new(55).u(j as u64).u(pa as u64).u(a as u64).h());
             let _ = pb;
+        }
+    }
+    if fl & flags::NAMES != 0 {
+        if t.person {
+            out.push(H::new(44).h());
+        }
+        for j in [-2isize, -1, 1, 2] {
+            if let Some(o) = tok(j) {
+                if o.person {
+                    out.push(H::new(45).u(j as u64).h());
+                }
+            }
+        }
+        if t.person && tok(-1).is_some_and(|o| o.person) {
+            out.push(H::new(46).h());
+        }
+    }
+    if fl & flags::GEO != 0 {
+        if t.geo != 0 {
+            out.push(H::new(42).u(t.geo as u64).h());
+        }
+        for j in [-1isize, 1] {
+            if let Some(o) = tok(j) {
+                if o.geo != 0 {
+                    out.push(H::new(43).u(j as u64).u(o.geo as u64).h());
+                }
+            }
         }
     }
     if fl & flags::GAZ != 0 {
