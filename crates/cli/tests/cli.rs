@@ -264,22 +264,12 @@ fn bad_inputs_give_one_clear_error_each_and_the_rest_is_ingested() {
 fn reads_standard_input() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rasd"))
-        .arg("--db")
-        .arg(&db)
-        .args(["ingest", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&std::fs::read(corpus().join("page-health.txt")).unwrap())
-        .unwrap();
-    assert!(child.wait_with_output().unwrap().status.success());
+    let page = std::fs::read_to_string(corpus().join("page-health.txt")).unwrap();
+    assert!(
+        rasd_stdin(&["--db", db.to_str().unwrap(), "ingest", "-"], &page)
+            .status
+            .success()
+    );
     let arts = articles(&db);
     assert_eq!(arts.len(), 1);
     assert_eq!(arts[0]["input"]["path"], "-");

@@ -136,29 +136,17 @@ pub fn detect_format(text: &str, name: &str) -> Format {
 pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed, InputError> {
     let decoded = decode::decode(bytes)?;
     let format = detect_format(&decoded.text, name);
+    let page = |articles| Parsed {
+        format,
+        encoding: String::new(),
+        records: 1,
+        articles,
+        rejects: vec![],
+        error: None,
+    };
     let mut parsed = match format {
-        Format::Text => {
-            let articles = scrape::analyze(&decoded.text, &scrape::Hints::default());
-            Parsed {
-                format,
-                encoding: String::new(),
-                records: 1,
-                articles,
-                rejects: vec![],
-                error: None,
-            }
-        }
-        Format::Html => {
-            let articles = html_articles(&decoded.text);
-            Parsed {
-                format,
-                encoding: String::new(),
-                records: 1,
-                articles,
-                rejects: vec![],
-                error: None,
-            }
-        }
+        Format::Text => page(scrape::analyze(&decoded.text, &scrape::Hints::default())),
+        Format::Html => page(html_articles(&decoded.text)),
         Format::Json | Format::JsonLines => json::parse(&decoded.text, format, &opts.fields)?,
     };
     parsed.encoding = decoded.encoding;

@@ -413,6 +413,25 @@ fn region(a: &mut Article, kind: RegionKind, span: Span) {
     a.regions.push(Region { kind, span });
 }
 
+/// A line of the page's main part that is no marker, source or tag line:
+/// UI residue, boilerplate and bare links are set apart, blank lines
+/// skipped, everything else goes to the body.
+fn keep_line(page: &mut Article, body: &mut Body, l: &Line) {
+    match l.class {
+        Class::Blank => {}
+        Class::Ui => region(page, RegionKind::UiResidue, l.span),
+        Class::Boilerplate => region(page, RegionKind::Boilerplate, l.span),
+        Class::Link => {
+            page.links.push(l.text.to_string());
+            region(page, RegionKind::Link, l.span);
+        }
+        _ => {
+            body.push(l.span);
+            region(page, RegionKind::Body, l.span);
+        }
+    }
+}
+
 /// Collects the body of one article from source lines.
 struct Body<'t> {
     src: &'t str,
@@ -595,7 +614,6 @@ pub fn analyze(text: &str, hints: &Hints) -> Vec<Article> {
     while k < main_end {
         let l = &lines[k];
         match l.class {
-            Class::Blank => {}
             Class::Marker(_) if inline_markers.contains(&k) => {
                 region(&mut page, RegionKind::ReadAlsoMarker, l.span);
                 if let Some(h) = next_content(&lines, k + 1, main_end) {
@@ -604,16 +622,7 @@ pub fn analyze(text: &str, hints: &Hints) -> Vec<Article> {
                     k = h;
                 }
             }
-            Class::Ui => region(&mut page, RegionKind::UiResidue, l.span),
-            Class::Boilerplate => region(&mut page, RegionKind::Boilerplate, l.span),
-            Class::Link => {
-                page.links.push(l.text.to_string());
-                region(&mut page, RegionKind::Link, l.span);
-            }
-            _ => {
-                body.push(l.span);
-                region(&mut page, RegionKind::Body, l.span);
-            }
+            _ => keep_line(&mut page, &mut body, l),
         }
         k += 1;
     }
@@ -649,17 +658,7 @@ pub fn analyze(text: &str, hints: &Hints) -> Vec<Article> {
                 page.tags.extend(tags_of(l.text));
                 region(&mut page, RegionKind::TagLine, l.span);
             }
-            Class::Blank => {}
-            Class::Ui => region(&mut page, RegionKind::UiResidue, l.span),
-            Class::Boilerplate => region(&mut page, RegionKind::Boilerplate, l.span),
-            Class::Link => {
-                page.links.push(l.text.to_string());
-                region(&mut page, RegionKind::Link, l.span);
-            }
-            _ => {
-                body.push(l.span);
-                region(&mut page, RegionKind::Body, l.span);
-            }
+            _ => keep_line(&mut page, &mut body, l),
         }
     }
     body.finish_into(&mut page);
