@@ -177,6 +177,7 @@ pub fn fix_mentions(
         text_of(m.field)
             .map(|t| name_key(t[m.start..m.end].trim_matches(|c: char| !c.is_alphanumeric())))
     };
+    let mut out = clean_person_mentions(text_of, out);
     let org_keys: Vec<String> = out
         .iter()
         .filter(|m| m.etype == EntityType::ORG)
@@ -195,6 +196,177 @@ pub fn fix_mentions(
         }
     }
     out.sort_by_key(|m| (Field::ALL.iter().position(|f| *f == m.field), m.start));
+    out
+}
+
+/// Whether a single word reads as a future-tense verb (`سيعقدان`,
+/// `ستزور`) rather than a name.
+fn looks_like_future_verb(word: &str) -> bool {
+    let k = rasd_text::fold(word, &rasd_text::Folds::SEARCH);
+    let rest = k.strip_prefix('و').unwrap_or(&k);
+    let mut cs = rest.chars();
+    cs.next() == Some('س')
+        && matches!(cs.next(), Some('ي' | 'ت' | 'ن'))
+        && rest.chars().count() >= 5
+        && !crate::english::is_name_word(word)
+}
+
+/// A word that cannot start a name: a particle (`فإن`, `لأن`, `كما`) or a
+/// noun with a glued preposition and article (`للقاء`, `بالرئيس`).
+fn is_lead_particle(word: &str) -> bool {
+    let k = rasd_text::fold(word, &rasd_text::Folds::SEARCH);
+    let k = k
+        .strip_prefix(['و', 'ف'])
+        .filter(|r| r.chars().count() >= 2)
+        .unwrap_or(&k);
+    matches!(
+        k,
+        "ان" | "بان"
+            | "لان"
+            | "كان"
+            | "انه"
+            | "انها"
+            | "لكن"
+            | "اذ"
+            | "اذا"
+            | "لو"
+            | "قد"
+            | "لقد"
+            | "ثم"
+            | "حتي"
+            | "بل"
+            | "كما"
+            | "اما"
+            | "لدي"
+            | "عند"
+            | "لدى"
+            | "مثل"
+            | "غير"
+    ) || (k.starts_with("لل") || k.starts_with("بال") || k.starts_with("كال"))
+        && !crate::english::is_name_word(word)
+}
+
+/// Corrections of person mentions against the other persons of the article:
+/// * a leading particle or prepositional noun before what is otherwise a
+///   known person (`فإن صدام`, `للقاء حفتر`) goes;
+/// * two known persons run together (`خوري حفتر`: the family name of one
+///   person, then another's) are split;
+/// * a preposition glued to a one-word name (`لحفتر`) goes from the span;
+/// * a lone future-tense verb (`سيعقدان`) is not a person;
+/// * `صدام نجل حفتر` as one mention is split around the kinship word.
+fn clean_person_mentions(
+    text_of: &dyn Fn(Field) -> Option<String>,
+    mentions: Vec<Mention>,
+) -> Vec<Mention> {
+    // Particles first, so that `فإن عمر` does not make `عمر` a family name
+    // when run-together pairs are looked for.
+    let mentions = clean_pass(text_of, mentions, false);
+    clean_pass(text_of, mentions, true)
+}
+
+fn clean_pass(
+    text_of: &dyn Fn(Field) -> Option<String>,
+    mentions: Vec<Mention>,
+    split_pairs: bool,
+) -> Vec<Mention> {
+    // Keys of the persons of the article: full names, their first words
+    // (given names) and last words (family names).
+    let mut full: Vec<String> = Vec::new();
+    let mut last: Vec<String> = Vec::new();
+    let mut first: Vec<String> = Vec::new();
+    for m in mentions.iter().filter(|m| m.etype == EntityType::PER) {
+        let Some(t) = text_of(m.field) else { continue };
+        let words = word_spans(&t[m.start..m.end]);
+        if words.len() >= 2 {
+            let name = &t[m.start..m.end];
+            full.push(name_key(name));
+            let (s, e) = words[words.len() - 1];
+            last.push(word_key(&name[s..e]));
+            let (s, e) = words[0];
+            first.push(word_key(&name[s..e]));
+        }
+    }
+    let known_last = |k: &str| last.iter().any(|l| word_keys_match(l, k));
+    let known_tail = |k: &str| {
+        known_last(k)
+            || first.iter().any(|f| word_keys_match(f, k))
+            || full.iter().any(|f| {
+                f.len() > k.len() && f.ends_with(k) && f.as_bytes()[f.len() - k.len() - 1] == b' '
+            })
+    };
+    let mut out = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        if m.etype != EntityType::PER {
+            out.push(m);
+            continue;
+        }
+        let Some(t) = text_of(m.field) else {
+            out.push(m);
+            continue;
+        };
+        let span = &t[m.start..m.end];
+        let words = word_spans(span);
+        let at = |i: usize| &span[words[i].0..words[i].1];
+        if words.len() == 1 {
+            let w = at(0);
+            if looks_like_future_verb(w) {
+                continue;
+            }
+            // `لحفتر`: the rest is a known family name, the whole is not.
+            let mut cs = w.char_indices();
+            if let (Some((_, c)), Some((i, _))) = (cs.next(), cs.next()) {
+                if matches!(c, 'ل' | 'ب')
+                    && w[i..].chars().count() >= 3
+                    && known_last(&word_key(&w[i..]))
+                    && !known_last(&word_key(w))
+                {
+                    out.push(Mention {
+                        start: m.start + i,
+                        ..m
+                    });
+                    continue;
+                }
+            }
+            out.push(m);
+            continue;
+        }
+        // `صدام نجل حفتر` tagged as one name: the son and the father, for
+        // the kinship rule of resolution to compose.
+        if words.len() == 3 && is_kin(at(1)) {
+            for i in [0, 2] {
+                out.push(Mention {
+                    start: m.start + words[i].0,
+                    end: m.start + words[i].1,
+                    ..m.clone()
+                });
+            }
+            continue;
+        }
+        let rest_key = name_key(&span[words[1].0..]);
+        let first_key = word_key(at(0));
+        if split_pairs && words.len() == 2 && known_last(&first_key) && known_tail(&rest_key) {
+            // Two persons run together, unless this very name is known whole.
+            let whole = name_key(span);
+            if full.iter().filter(|f| name_keys_match(f, &whole)).count() <= 1 {
+                for i in 0..2 {
+                    out.push(Mention {
+                        start: m.start + words[i].0,
+                        end: m.start + words[i].1,
+                        ..m.clone()
+                    });
+                }
+                continue;
+            }
+        }
+        if is_lead_particle(at(0)) && known_tail(&rest_key) {
+            out.push(Mention {
+                start: m.start + words[1].0,
+                ..m
+            });
+            continue;
+        }
+        out.push(m);
+    }
     out
 }
 
@@ -559,5 +731,64 @@ mod tests {
         assert_eq!(ents.len(), 1, "{ents:?}");
         assert_eq!(ents[0].name, "مجموعة فاغنر");
         assert_eq!(ents[0].variants.len(), 3);
+    }
+
+    /// PER mentions of the given surface strings (first occurrences), run
+    /// through `fix_mentions`, as surface strings.
+    fn fixed_persons(text: &str, names: &[&str]) -> Vec<String> {
+        let mentions = names
+            .iter()
+            .map(|n| {
+                let (start, end) = find(text, n, 0);
+                Mention {
+                    field: Field::Body,
+                    start,
+                    end,
+                    etype: EntityType::PER,
+                }
+            })
+            .collect();
+        let text_of = |f: Field| (f == Field::Body).then(|| text.to_string());
+        fix_mentions(&text_of, mentions)
+            .into_iter()
+            .map(|m| text[m.start..m.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn person_mentions_lose_particles_and_split_where_two_persons_run_together() {
+        let text = "التقت المبعوثة سلمى خوري القائد عمر الزين. وأبلغت خوري الزين بالموقف، \
+                    وسافر يفكيروف للقاء الزين، فإن عمر سيعقدان لقاء لاحقا مع لعمر الزين.";
+        let got = fixed_persons(
+            text,
+            &[
+                "سلمى خوري",
+                "عمر الزين",
+                "خوري الزين",
+                "للقاء الزين",
+                "فإن عمر",
+                "سيعقدان",
+            ],
+        );
+        assert_eq!(
+            got,
+            vec!["سلمى خوري", "عمر الزين", "خوري", "الزين", "الزين", "عمر"],
+            "particles dropped, the run-together pair split, the verb gone"
+        );
+        // A given name the names table does not know is kept.
+        let text = "وصل ساليفو مودي إلى العاصمة، واستقبل مودي الوفد.";
+        assert_eq!(
+            fixed_persons(text, &["ساليفو مودي", "مودي"]),
+            vec!["ساليفو مودي", "مودي"]
+        );
+    }
+
+    #[test]
+    fn a_kinship_phrase_tagged_as_one_name_is_split_for_composition() {
+        let text = "واستقبل القائد عمر الزين في مكتبه، ثم وصل سامي نجل الزين.";
+        assert_eq!(
+            fixed_persons(text, &["عمر الزين", "سامي نجل الزين"]),
+            vec!["عمر الزين", "سامي", "الزين"]
+        );
     }
 }

@@ -223,6 +223,26 @@ impl KnowledgeBase {
                 parent[id as usize] = c;
             }
         }
+        // A one-word person that is an organisation's name elsewhere
+        // (`مقاتلو فاغنر` read as a person) is that organisation, when the
+        // organisation is the better attested reading.
+        for id in 0..n as u32 {
+            let e = &self.entities[id as usize];
+            if e.etype != EntityType::PER || e.key.contains(' ') || parent[id as usize] != id {
+                continue;
+            }
+            let cands: Vec<u32> = self
+                .by_last
+                .get(&(EntityType::ORG, e.key.clone()))
+                .into_iter()
+                .flatten()
+                .filter(|&&j| self.entities[j as usize].mentions > e.mentions)
+                .map(|&j| root(&mut parent, j))
+                .collect();
+            if let Some(c) = self.dominant(cands, 3) {
+                parent[id as usize] = c;
+            }
+        }
         // Fold every entity into its root.
         let roots: Vec<u32> = (0..n as u32).map(|i| root(&mut parent, i)).collect();
         for (i, &r) in roots.iter().enumerate() {
@@ -502,5 +522,25 @@ mod consolidate_tests {
         for (i, e) in kb.entities.iter().enumerate() {
             assert_eq!(e.id as usize, i);
         }
+    }
+
+    #[test]
+    fn a_one_word_person_that_names_an_organisation_elsewhere_is_the_organisation() {
+        let mut kb = KnowledgeBase::new();
+        let org = DocEntity {
+            etype: EntityType::ORG,
+            ..de("فاغنر", 1)
+        };
+        for article in 1..=3 {
+            kb.add_document(article, std::slice::from_ref(&org));
+        }
+        kb.add_document(4, &[de("فاجنر", 1)]);
+        kb.add_document(5, &[de("سامي فاغنر", 1)]);
+        let remap = kb.consolidate();
+        let roots: std::collections::BTreeSet<u32> = remap.iter().copied().collect();
+        assert_eq!(roots.len(), 2, "the two-word person stays a person");
+        let org = &kb.entities[remap[0] as usize];
+        assert_eq!(org.etype, EntityType::ORG);
+        assert_eq!(org.mentions, 4);
     }
 }

@@ -6,12 +6,15 @@
 //!   (CAMEO/PLOVER style) they imply.
 //! * [`doc`]: resolution of one article's NER mentions into entities.
 //! * [`kb`]: the knowledge base across articles.
+//! * [`english`]: English forms of names.
 
 pub mod doc;
+pub mod english;
 pub mod kb;
 pub mod key;
 pub mod role;
 
 pub use doc::{fix_mentions, resolve_document, DocEntity, EntityType, Mention};
+pub use english::name_en;
 pub use kb::{Entity, KnowledgeBase};
 pub use role::{Role, Sector};

@@ -268,7 +268,10 @@ pub fn roles_around(text: &str, start: usize, end: usize) -> Vec<Role> {
     // After: an apposition that starts with a role word.
     let after: Vec<&(usize, usize)> = ws.iter().filter(|w| w.0 >= end).collect();
     let starts_with_comma = text[end..].trim_start().starts_with(['،', ',']);
-    if let Some(&&(s0, e0)) = after.first() {
+    // An apposition is in the same sentence: nothing that ends one between.
+    let same_sentence =
+        |s0: usize| !text[end.min(s0)..s0].contains(['.', '؟', '?', '!', '\n', ':', '؛']);
+    if let Some(&&(s0, e0)) = after.first().filter(|w| same_sentence(w.0)) {
         let first = text[s0..e0].trim_start_matches(['،', ',']);
         if !starts_with_comma && is_role_word(first.trim_end_matches(['،', ',', '.'])) {
             let mut e = e0;
@@ -535,6 +538,14 @@ mod tests {
             vec!["قائد الشرق الليبي"]
         );
         assert!(roles("وقال خالد إن الاجتماع انتهى", "خالد").is_empty());
+        assert!(
+            roles(
+                "يقاتل فيها مقاتلو فاغنر. نائب رئيس البعثة يزور المدينة",
+                "فاغنر"
+            )
+            .is_empty(),
+            "an apposition does not cross a sentence end"
+        );
         assert_eq!(
             roles("وقالت المتحدثة باسم الوزارة ليلى منصور إن", "ليلى منصور"),
             vec!["المتحدثة باسم الوزارة"]

@@ -9,7 +9,7 @@ use rasd_store::{ArticleEntities, EntityRecord, Store, StoreError};
 use std::sync::OnceLock;
 
 /// Version of the entity annotations; older ones are redone by `process`.
-pub const ENTITY_VERSION: i64 = 1;
+pub const ENTITY_VERSION: i64 = 2;
 
 fn model() -> Option<&'static rasd_ner::Model> {
     static WARNED: OnceLock<()> = OnceLock::new();
@@ -143,6 +143,15 @@ pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreE
                     .then_with(|| a.0.cmp(&b.0))
             });
             let name = e.display_name();
+            // Persons: the display name, else the most frequent variant of
+            // as many words whose every word is known.
+            let words = name.split_whitespace().count();
+            let name_en = rasd_entity::name_en(&name).or_else(|| {
+                variants
+                    .iter()
+                    .filter(|(v, _)| v.split_whitespace().count() == words)
+                    .find_map(|(v, _)| rasd_entity::name_en(v))
+            });
             // Actors carry CAMEO's alpha-3 country codes; places their
             // gazetteer country in alpha-2, as GeoNames does.
             let (country, evidence) = match (e.etype, place) {
@@ -169,7 +178,11 @@ pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreE
                 id: e.id as i64 + 1,
                 etype: e.etype.as_str().to_string(),
                 name,
-                name_en: place.map(|p| p.name_en.clone()),
+                name_en: match e.etype {
+                    EntityType::LOC => place.map(|p| p.name_en.clone()),
+                    EntityType::PER => name_en,
+                    _ => None,
+                },
                 variants,
                 mentions: e.mentions,
                 country,
