@@ -4,6 +4,7 @@ mod annotate;
 mod ner;
 mod progress;
 mod show;
+mod stories;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -100,6 +101,42 @@ enum Command {
         /// At most this many mentions.
         #[arg(long, default_value_t = 20)]
         mentions: u64,
+    },
+    /// List near-duplicate groups: the same report published more than once, with every publisher and the similarity of each copy.
+    Duplicates {
+        /// JSON Lines, one group per line.
+        #[arg(long)]
+        json: bool,
+        /// Only groups of at least this many articles.
+        #[arg(long, default_value_t = 2)]
+        min_size: usize,
+    },
+    /// List stories: articles grouped by the news event they follow, largest first.
+    Stories {
+        /// JSON Lines, one story per line.
+        #[arg(long)]
+        json: bool,
+        /// Only stories of at least this many articles.
+        #[arg(long, default_value_t = 1)]
+        min_size: usize,
+        /// At most this many stories.
+        #[arg(long)]
+        top: Option<usize>,
+    },
+    /// Show one story: its actors and its timeline of articles.
+    Story {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The articles nearest to one article (not its duplicates or its own appendages).
+    Related {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+        /// How many.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
     },
     /// Train, evaluate and inspect the NER model.
     Ner {
@@ -381,6 +418,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Duplicates { json, min_size } => {
+            stories::duplicates(&open(&cli.db)?, json, min_size)
+        }
+        Command::Stories {
+            json,
+            min_size,
+            top,
+        } => stories::list(&open(&cli.db)?, json, min_size, top),
+        Command::Story { id, json } => stories::story(&open(&cli.db)?, &cli.db, id, json),
+        Command::Related { id, json, top } => {
+            stories::related(&open(&cli.db)?, &cli.db, id, json, top)
         }
         Command::Entity { id, json, mentions } => {
             let store = open(&cli.db)?;

@@ -2,6 +2,7 @@
 //! (written for rasd) and on bad inputs made here.
 
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -564,5 +565,128 @@ fn ner_eval_reports_f1_on_the_last_line() {
         String::from_utf8_lossy(&o.stderr).contains("line 1"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A small feed of our own: one wire report copied by two more publishers
+/// (lightly edited), a follow-up the next day, and unrelated news.
+fn story_feed(dir: &Path) -> PathBuf {
+    let wire = "وصل نائب وزير الدفاع سامر العلي إلى مدينة الساحل صباح اليوم في زيارة رسمية \
+        يلتقي خلالها القائد العسكري مراد الحسن لبحث التعاون العسكري وتدريب القوات وتزويدها \
+        بالمعدات، وقالت مصادر مطلعة إن الزيارة تتناول أيضا الوضع الأمني على الحدود الجنوبية \
+        وتبادل الخبرات في مجال مكافحة التهريب، وإن الجانبين سيوقعان مذكرة تفاهم في ختام الزيارة \
+        التي تستمر ثلاثة أيام وتشمل جولة في القواعد العسكرية ومراكز التدريب في المنطقة.";
+    // Shorter than the wire report: the same day, so the wire is canonical.
+    let copy = wire
+        .replace("صباح اليوم ", "")
+        .replace("مصادر مطلعة", "مصادر رسمية");
+    let follow = "وقع نائب وزير الدفاع سامر العلي والقائد العسكري مراد الحسن في مدينة الساحل \
+        مذكرة تفاهم للتعاون العسكري تشمل تدريب القوات وتزويدها بالمعدات، في ختام زيارة العلي \
+        التي بحث فيها الجانبان الوضع الأمني على الحدود الجنوبية ومكافحة التهريب.";
+    let other = "اجتاحت السيول قرى الوادي الشمالي بعد أمطار غزيرة استمرت يومين، وغمرت المياه \
+        المنازل والمزارع، وأعلن الدفاع المدني إجلاء مئات الأسر إلى المدارس وإغلاق الطرق الرئيسية \
+        حتى انحسار المياه، فيما قدرت البلدية الأضرار الأولية بملايين الدنانير.";
+    let rows = [
+        (
+            "wire",
+            "2024-03-05",
+            "https://wire.example/1",
+            wire.to_string(),
+        ),
+        (
+            "sahil",
+            "2024-03-05",
+            "https://sahil.example/7",
+            copy.clone(),
+        ),
+        ("madina", "2024-03-06", "https://madina.example/3", copy),
+        (
+            "wire",
+            "2024-03-07",
+            "https://wire.example/2",
+            follow.to_string(),
+        ),
+        (
+            "madina",
+            "2024-03-07",
+            "https://madina.example/4",
+            other.to_string(),
+        ),
+    ];
+    let path = dir.join("feed.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    for (i, (source, date, url, text)) in rows.iter().enumerate() {
+        let v = serde_json::json!({"source": source, "published": date, "url": url,
+            "title": format!("خبر {i}"), "content": text});
+        writeln!(f, "{v}").unwrap();
+    }
+    path
+}
+
+#[test]
+fn near_duplicates_stories_and_related_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = story_feed(dir.path());
+    let db = dir.path().join("s.db");
+    let o = rasd(&db, &["ingest", feed.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let dups: Vec<Value> = stdout(&rasd(&db, &["duplicates", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(dups.len(), 1, "{dups:?}");
+    let g = &dups[0];
+    let ids: Vec<i64> = g["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![1, 2, 3], "the wire report and its two copies");
+    assert_eq!(g["canonical"], 1, "earliest published, then longest");
+    assert_eq!(g["publishers"].as_array().unwrap().len(), 3);
+    for m in g["members"].as_array().unwrap() {
+        assert!(m["similarity"].as_f64().unwrap() >= 0.8, "{m}");
+    }
+
+    let stories: Vec<Value> = stdout(&rasd(&db, &["stories", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(stories.len(), 2, "{stories:?}");
+    let visit = &stories[0];
+    assert_eq!(visit["articles"], serde_json::json!([1, 2, 3, 4]));
+    assert_eq!(visit["first_seen"], "2024-03-05");
+    assert_eq!(visit["last_seen"], "2024-03-07");
+    assert_eq!(visit["duplicate_groups"], serde_json::json!([[1, 2, 3]]));
+    assert_eq!(stories[1]["articles"], serde_json::json!([5]));
+    assert!(!visit["label"].as_str().unwrap().is_empty());
+
+    let text = stdout(&rasd(&db, &["story", "1"]));
+    assert!(
+        text.contains("2024-03-05") && text.contains("2024-03-07"),
+        "{text}"
+    );
+    assert!(text.contains("+2 copies"), "{text}");
+    assert_eq!(rasd(&db, &["story", "99"]).status.code(), Some(1));
+
+    let related: Vec<Value> = stdout(&rasd(&db, &["related", "1", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(related[0]["id"], 4, "the follow-up first: {related:?}");
+    assert!(related
+        .iter()
+        .all(|r| ![1, 2, 3].contains(&r["id"].as_i64().unwrap())));
+
+    // The same input in a fresh store gives the same stories.
+    let db2 = dir.path().join("s2.db");
+    assert!(rasd(&db2, &["ingest", feed.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(
+        stdout(&rasd(&db2, &["stories", "--json"])),
+        stdout(&rasd(&db, &["stories", "--json"]))
     );
 }

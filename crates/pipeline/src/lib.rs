@@ -7,7 +7,9 @@
 //! transaction, in input order, so that article ids are deterministic.
 
 pub mod annotate;
+pub mod dedup;
 pub mod entities;
+pub mod stories;
 
 use rasd_doc::TimeMention;
 use rasd_ingest::source::{self, Leaf};
@@ -87,6 +89,10 @@ pub struct Summary {
     pub errors: Vec<InputFailure>,
     /// The knowledge base after this run (rebuilt when articles were added).
     pub knowledge_base: Option<entities::KbSummary>,
+    /// Near-duplicate checks of the new articles.
+    pub duplicates: Option<dedup::DedupSummary>,
+    /// The stories after this run (rebuilt when articles were added).
+    pub stories: Option<stories::StorySummary>,
     pub seconds: f64,
 }
 
@@ -310,6 +316,10 @@ pub fn ingest(
     if sum.articles_new > 0 && opts.entities {
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }
+    if sum.articles_new > 0 {
+        sum.duplicates = Some(dedup::update_duplicates(store, false)?);
+        sum.stories = Some(stories::rebuild_stories(store)?);
+    }
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
@@ -364,6 +374,8 @@ pub struct ProcessSummary {
     pub entity_articles: u64,
     pub mentions: u64,
     pub knowledge_base: Option<entities::KbSummary>,
+    pub duplicates: Option<dedup::DedupSummary>,
+    pub stories: Option<stories::StorySummary>,
     pub seconds: f64,
 }
 
@@ -402,6 +414,11 @@ pub fn process(
     if sum.entity_articles > 0 || force {
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }
+    let dups = dedup::update_duplicates(store, force)?;
+    if sum.entity_articles > 0 || dups.articles > 0 || force {
+        sum.stories = Some(stories::rebuild_stories(store)?);
+    }
+    sum.duplicates = Some(dups);
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)

@@ -73,6 +73,63 @@ pub struct ArticleEntities {
 pub enum Stage {
     Time,
     Entities,
+    /// MinHash signature and near-duplicate pairs.
+    Dedup,
+}
+
+/// Two near-duplicate articles (`a < b`): the exact Jaccard similarity of
+/// their body shingle sets, and the MinHash estimate that found them.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct DupPair {
+    pub a: i64,
+    pub b: i64,
+    pub jaccard: f64,
+    pub estimate: f64,
+}
+
+/// What the near-duplicate stage stores for one article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleSignature {
+    pub article_id: i64,
+    /// The MinHash signature as bytes.
+    pub signature: Vec<u8>,
+    /// Number of distinct shingles of the body.
+    pub shingles: u32,
+}
+
+/// An entity of a story with how many mentions its articles make.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StoryEntity {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// Mentions over the story's articles.
+    pub count: u32,
+    /// The story's articles that name it.
+    pub articles: u32,
+}
+
+/// A story as stored and listed (`rasd stories --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StoryRecord {
+    pub id: i64,
+    pub label: String,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Member article ids, in id order.
+    pub articles: Vec<i64>,
+    /// Near-duplicate groups among the members (each in id order, the
+    /// canonical member first).
+    pub duplicate_groups: Vec<Vec<i64>>,
+    /// Distinct publishers (source labels) of the members.
+    pub sources: Vec<String>,
+    pub entities: Vec<StoryEntity>,
+    /// The heaviest words of the story's centroid.
+    pub terms: Vec<String>,
+    /// Stories sharing this one's core actors: `[story id, shared actors]`.
+    pub linked: Vec<(i64, u32)>,
 }
 
 /// A knowledge-base entity as stored and listed (`rasd entities --json`).
@@ -237,6 +294,37 @@ pub trait Store {
     fn exact_duplicate_group(&self, id: i64) -> Result<Vec<i64>>;
     /// Rejected records and input errors, in input order.
     fn problems(&self, limit: u64) -> Result<Vec<Problem>>;
+    /// Stores the signatures of articles and the near-duplicate pairs found
+    /// for them, and records the stage version (one transaction).
+    fn write_dedup(
+        &mut self,
+        signatures: &[ArticleSignature],
+        pairs: &[DupPair],
+        version: i64,
+    ) -> Result<()>;
+    /// Every stored signature, in article id order.
+    fn signatures(&self, f: &mut dyn FnMut(ArticleSignature)) -> Result<()>;
+    /// Every near-duplicate pair, by `(a, b)`.
+    fn duplicate_pairs(&self) -> Result<Vec<DupPair>>;
+    /// Replaces all stories, the story of every article (with the score it
+    /// joined with) and the article term vectors used for related articles
+    /// (one transaction).
+    fn write_stories(
+        &mut self,
+        stories: &[StoryRecord],
+        members: &[(i64, i64, f32)],
+        vectors: &[(i64, Vec<(String, f32)>)],
+    ) -> Result<()>;
+    /// Stories by id.
+    fn stories(&self, f: &mut dyn FnMut(StoryRecord) -> bool) -> Result<()>;
+    fn story(&self, id: i64) -> Result<Option<StoryRecord>>;
+    /// The story of an article and the score it joined with.
+    fn story_of(&self, article: i64) -> Result<Option<(i64, f32)>>;
+    /// For every article, the knowledge-base entities it mentions and how
+    /// many times: (article id, entity id, mentions), by article id.
+    fn article_entity_counts(&self, f: &mut dyn FnMut(i64, i64, u32)) -> Result<()>;
+    /// Every article's term vector, in article id order.
+    fn article_vectors(&self, f: &mut dyn FnMut(i64, Vec<(String, f32)>)) -> Result<()>;
 }
 
 /// Deflate-compresses raw input bytes for storage (fast level: ingest speed

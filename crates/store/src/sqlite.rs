@@ -1,8 +1,9 @@
 //! The embedded SQLite backend.
 
 use crate::{
-    decompress, ArticleEntities, ArticleQuery, EntityMention, EntityRecord, InputBatch,
-    InputStatus, Problem, Result, Stage, Stats, Store, StoreError, StoredArticle, WriteOutcome,
+    decompress, ArticleEntities, ArticleQuery, ArticleSignature, DupPair, EntityMention,
+    EntityRecord, InputBatch, InputStatus, Problem, Result, Stage, Stats, Store, StoreError,
+    StoredArticle, StoryRecord, WriteOutcome,
 };
 use rasd_doc::{
     Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
@@ -117,6 +118,36 @@ CREATE TABLE entities (
     roles            TEXT NOT NULL
 );
 ALTER TABLE articles ADD COLUMN entity_version INTEGER NOT NULL DEFAULT 0;
+"#,
+    r#"
+CREATE TABLE signatures (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    shingles   INTEGER NOT NULL,
+    signature  BLOB NOT NULL
+);
+CREATE TABLE dup_pairs (
+    a        INTEGER NOT NULL REFERENCES articles(id),
+    b        INTEGER NOT NULL REFERENCES articles(id),
+    jaccard  REAL NOT NULL,
+    estimate REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX dup_pairs_b ON dup_pairs(b);
+ALTER TABLE articles ADD COLUMN dedup_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE stories (
+    id       INTEGER PRIMARY KEY,
+    record   TEXT NOT NULL
+);
+CREATE TABLE story_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    story_id   INTEGER NOT NULL,
+    score      REAL NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+CREATE TABLE article_vectors (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    terms      TEXT NOT NULL
+);
 "#,
 ];
 
@@ -652,6 +683,7 @@ impl Store for SqliteStore {
         let column = match stage {
             Stage::Time => "time_version",
             Stage::Entities => "entity_version",
+            Stage::Dedup => "dedup_version",
         };
         let sql =
             format!("SELECT id FROM articles WHERE {column} < ?1 AND id > ?2 ORDER BY id LIMIT ?3");
@@ -813,5 +845,193 @@ impl Store for SqliteStore {
             });
         }
         Ok(out)
+    }
+    fn write_dedup(
+        &mut self,
+        signatures: &[ArticleSignature],
+        pairs: &[DupPair],
+        version: i64,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut sig = tx.prepare_cached(
+                "INSERT OR REPLACE INTO signatures (article_id, shingles, signature) VALUES (?1, ?2, ?3)",
+            )?;
+            let mut ver =
+                tx.prepare_cached("UPDATE articles SET dedup_version = ?2 WHERE id = ?1")?;
+            // The pairs an article was found in when it was checked (as the
+            // later member) are replaced when it is checked again.
+            let mut clear = tx.prepare_cached("DELETE FROM dup_pairs WHERE b = ?1")?;
+            for s in signatures {
+                clear.execute([s.article_id])?;
+                sig.execute(params![s.article_id, s.shingles as i64, s.signature])?;
+                ver.execute(params![s.article_id, version])?;
+            }
+            let mut pair = tx.prepare_cached(
+                "INSERT OR REPLACE INTO dup_pairs (a, b, jaccard, estimate) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for p in pairs {
+                pair.execute(params![p.a.min(p.b), p.a.max(p.b), p.jaccard, p.estimate])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn signatures(&self, f: &mut dyn FnMut(ArticleSignature)) -> Result<()> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT article_id, shingles, signature FROM signatures ORDER BY article_id",
+        )?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            f(ArticleSignature {
+                article_id: r.get(0)?,
+                shingles: r.get::<_, i64>(1)? as u32,
+                signature: r.get(2)?,
+            });
+        }
+        Ok(())
+    }
+
+    fn duplicate_pairs(&self) -> Result<Vec<DupPair>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT a, b, jaccard, estimate FROM dup_pairs ORDER BY a, b")?;
+        let v = s
+            .query_map([], |r| {
+                Ok(DupPair {
+                    a: r.get(0)?,
+                    b: r.get(1)?,
+                    jaccard: r.get(2)?,
+                    estimate: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    fn write_stories(
+        &mut self,
+        stories: &[StoryRecord],
+        members: &[(i64, i64, f32)],
+        vectors: &[(i64, Vec<(String, f32)>)],
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(
+            "DELETE FROM stories; DELETE FROM story_articles; DELETE FROM article_vectors;",
+        )?;
+        {
+            let mut st = tx.prepare_cached("INSERT INTO stories (id, record) VALUES (?1, ?2)")?;
+            for r in stories {
+                let json = serde_json::to_string(r).map_err(|e| StoreError::Corrupt {
+                    what: format!("story {}", r.id),
+                    reason: e.to_string(),
+                })?;
+                st.execute(params![r.id, json])?;
+            }
+            let mut m = tx.prepare_cached(
+                "INSERT INTO story_articles (article_id, story_id, score) VALUES (?1, ?2, ?3)",
+            )?;
+            for (a, s, score) in members {
+                m.execute(params![a, s, *score as f64])?;
+            }
+            let mut v = tx.prepare_cached(
+                "INSERT INTO article_vectors (article_id, terms) VALUES (?1, ?2)",
+            )?;
+            let mut text = String::new();
+            for (a, terms) in vectors {
+                text.clear();
+                for (t, w) in terms {
+                    use std::fmt::Write;
+                    let _ = writeln!(text, "{t} {w:.4}");
+                }
+                v.execute(params![a, text])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn stories(&self, f: &mut dyn FnMut(StoryRecord) -> bool) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, record FROM stories ORDER BY id")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let rec: String = r.get(1)?;
+            if !f(parse_json(&rec, &format!("story {id}"))?) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn story(&self, id: i64) -> Result<Option<StoryRecord>> {
+        let rec: Option<String> = self
+            .conn
+            .query_row("SELECT record FROM stories WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        rec.map(|r| parse_json(&r, &format!("story {id}")))
+            .transpose()
+    }
+
+    fn story_of(&self, article: i64) -> Result<Option<(i64, f32)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT story_id, score FROM story_articles WHERE article_id = ?1",
+                [article],
+                |r| Ok((r.get(0)?, r.get::<_, f64>(1)? as f32)),
+            )
+            .optional()?)
+    }
+
+    fn article_vectors(&self, f: &mut dyn FnMut(i64, Vec<(String, f32)>)) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT article_id, terms FROM article_vectors ORDER BY article_id")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let text: String = r.get(1)?;
+            let mut v = Vec::new();
+            for line in text.lines() {
+                let parsed = line
+                    .rsplit_once(' ')
+                    .and_then(|(t, w)| w.parse::<f32>().ok().map(|w| (t.to_string(), w)));
+                match parsed {
+                    Some(tw) => v.push(tw),
+                    None => {
+                        return Err(StoreError::Corrupt {
+                            what: format!("term vector of article {id}"),
+                            reason: format!("bad line {line:?}"),
+                        })
+                    }
+                }
+            }
+            f(id, v);
+        }
+        Ok(())
+    }
+
+    fn article_entity_counts(&self, f: &mut dyn FnMut(i64, i64, u32)) -> Result<()> {
+        let mut s = self.conn.prepare(
+            "SELECT m.article_id, d.entity_id, COUNT(*) FROM mentions m \
+             JOIN doc_entities d ON d.article_id = m.article_id AND d.idx = m.doc_entity \
+             WHERE d.entity_id IS NOT NULL GROUP BY m.article_id, d.entity_id \
+             ORDER BY m.article_id, d.entity_id",
+        )?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            f(r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u32);
+        }
+        Ok(())
     }
 }
