@@ -253,7 +253,9 @@ fn is_lead_particle(word: &str) -> bool {
 ///   person, then another's) are split;
 /// * a preposition glued to a one-word name (`لحفتر`) goes from the span;
 /// * a lone future-tense verb (`سيعقدان`) is not a person;
-/// * `صدام نجل حفتر` as one mention is split around the kinship word.
+/// * `صدام نجل حفتر` as one mention is split around the kinship word;
+/// * an organisation or place mention that ends in a known person's family
+///   name after non-name words (`قوات حفتر`) is that person.
 fn clean_person_mentions(
     text_of: &dyn Fn(Field) -> Option<String>,
     mentions: Vec<Mention>,
@@ -297,7 +299,26 @@ fn clean_pass(
     let mut out = Vec::with_capacity(mentions.len());
     for m in mentions {
         if m.etype != EntityType::PER {
-            out.push(m);
+            // `قوات حفتر`, `مكتب حفتر` read as an organisation or a place:
+            // a known person's family name, after words that are not
+            // names, is that person.
+            let fixed = text_of(m.field).and_then(|t| {
+                let span = &t[m.start..m.end];
+                let words = word_spans(span);
+                let &(s, e) = words.last()?;
+                let lead_ok = words[..words.len() - 1]
+                    .iter()
+                    .all(|&(a, b)| !crate::english::is_name_word(&span[a..b]));
+                let w = crate::role::strip_conjunction(&span[s..e]);
+                let shift = span[s..e].len() - w.len();
+                (split_pairs && lead_ok && known_last(&word_key(w))).then(|| Mention {
+                    start: m.start + s + shift,
+                    end: m.start + e,
+                    etype: EntityType::PER,
+                    field: m.field,
+                })
+            });
+            out.push(fixed.unwrap_or(m));
             continue;
         }
         let Some(t) = text_of(m.field) else {

@@ -243,6 +243,33 @@ impl KnowledgeBase {
                 parent[id as usize] = c;
             }
         }
+        // The reverse: a one-word organisation or place that is the family
+        // name of a dominant person (`قوات حفتر` tagged as an organisation in
+        // an article that names no Haftar in full) is that person.
+        for id in 0..n as u32 {
+            let e = &self.entities[id as usize];
+            if !matches!(e.etype, EntityType::ORG | EntityType::LOC)
+                || e.key.contains(' ')
+                || e.place().is_some()
+                || parent[id as usize] != id
+            {
+                continue;
+            }
+            let cands: Vec<u32> = self
+                .by_last
+                .get(&(EntityType::PER, e.key.clone()))
+                .into_iter()
+                .flatten()
+                .filter(|&&j| {
+                    let p = &self.entities[j as usize];
+                    p.key.contains(' ') && p.mentions > e.mentions
+                })
+                .map(|&j| root(&mut parent, j))
+                .collect();
+            if let Some(c) = self.dominant(cands, 3) {
+                parent[id as usize] = c;
+            }
+        }
         // Fold every entity into its root.
         let roots: Vec<u32> = (0..n as u32).map(|i| root(&mut parent, i)).collect();
         for (i, &r) in roots.iter().enumerate() {
@@ -522,6 +549,26 @@ mod consolidate_tests {
         for (i, e) in kb.entities.iter().enumerate() {
             assert_eq!(e.id as usize, i);
         }
+    }
+
+    #[test]
+    fn a_family_name_read_as_an_organisation_joins_the_dominant_person() {
+        let mut kb = KnowledgeBase::new();
+        for article in 1..=3 {
+            kb.add_document(article, &[de("عمر الزين", 2)]);
+        }
+        kb.add_document(4, &[de("سامي الزين", 1)]);
+        let org = DocEntity {
+            etype: EntityType::ORG,
+            ..de("الزين", 1)
+        };
+        kb.add_document(5, &[org]);
+        let remap = kb.consolidate();
+        let roots: std::collections::BTreeSet<u32> = remap.iter().copied().collect();
+        assert_eq!(roots.len(), 2, "سامي الزين stays apart");
+        let omar = &kb.entities[remap[0] as usize];
+        assert_eq!(omar.etype, EntityType::PER);
+        assert_eq!(omar.mentions, 7);
     }
 
     #[test]

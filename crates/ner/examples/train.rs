@@ -33,6 +33,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--o-penalty" => o_penalty = Some(val()?.parse()?),
             "--runs" => opts.runs = val()?.parse()?,
             "--min-count" => opts.min_feature_count = val()?.parse()?,
+            "--window" => opts.window = val()?.parse()?,
+            "--folds" => opts.folds = val()?.parse()?,
+            "--no-stack" => opts.stacked = false,
             _ => return Err(format!("unknown argument {a}").into()),
         }
     }
@@ -53,6 +56,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         report.dev_f1_no_penalty
     );
     let scores = report.dev.clone();
+    eprintln!(
+        "dev F1 with each sentence tagged on its own: {:.4}",
+        rasd_ner::evaluate_sentences(&model, &sentences[report.train_sentences..]).f1()
+    );
     let dev = &sentences[report.train_sentences..];
     let penalty = report.o_penalty;
     if let Some(path) = &dump {

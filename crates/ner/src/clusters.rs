@@ -31,6 +31,9 @@ pub struct Clusters {
     /// Stem statistics: `[frequency bucket, article bucket]` (see
     /// [`Clusters::stats`]).
     stats: HashMap<String, [u8; 2]>,
+    /// Stem context statistics: how often the stem follows a person,
+    /// place and organization trigger word (see [`Clusters::context`]).
+    ctx: HashMap<String, [u8; 3]>,
 }
 
 /// Options of [`build_clusters`].
@@ -92,7 +95,38 @@ impl Clusters {
             levels,
             map,
             stats: HashMap::new(),
+            ctx: HashMap::new(),
         }
+    }
+
+    /// Context statistics of a stem: for the trigger types person, place and
+    /// organization (the `TRIGGERS` of the features, e.g. `وزير`, `مدينة`,
+    /// `نادي`), a bucket of how often one of the two words before the stem
+    /// is such a trigger in the corpus: 0 never, 1 under 2% of its
+    /// occurrences, 2 under 10%, 3 more. Only stems seen at least 3 times
+    /// with some trigger have them (a corpus-wide, unsupervised gazetteer).
+    pub fn context(&self, stem: &str) -> Option<[u8; 3]> {
+        self.ctx.get(stem).copied()
+    }
+
+    /// Sets the context statistics of a stem (tests, toy models).
+    pub fn set_context(&mut self, stem: &str, buckets: [u8; 3]) {
+        self.ctx.insert(stem.to_string(), buckets.map(|b| b.min(3)));
+    }
+
+    /// Context statistics sorted by stem.
+    pub fn sorted_context(&self) -> Vec<(&str, [u8; 3])> {
+        let mut v: Vec<(&str, [u8; 3])> = self.ctx.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    /// Recomputes the stem and context statistics from raw texts, keeping
+    /// the clusters (the same statistics as [`build_clusters`] computes).
+    pub fn recompute_stats(&mut self, texts: &[String]) {
+        let (words, counts, seq) = tokenize_corpus(texts);
+        self.stats = stem_stats(&words, &counts);
+        self.ctx = context_stats(&words, &seq);
     }
 
     /// Corpus statistics of a stem (a [`crate::norm`] key with its clitics
@@ -137,7 +171,9 @@ impl Clusters {
         let mut levels = None;
         let mut map = HashMap::new();
         let mut stats = HashMap::new();
+        let mut ctx = HashMap::new();
         let mut in_stats = false;
+        let mut in_ctx = false;
         for (i, line) in r.lines().enumerate() {
             let lineno = i + 1;
             let line = line.map_err(|e| Error::Format(format!("clusters line {lineno}: {e}")))?;
@@ -147,6 +183,22 @@ impl Clusters {
             }
             if line == "#rasd-stats" {
                 in_stats = true;
+                continue;
+            }
+            if line == "#rasd-context" {
+                in_ctx = true;
+                continue;
+            }
+            if in_ctx {
+                let mut parts = line.split('\t');
+                let word = parts.next().unwrap_or_default();
+                let v: Vec<u8> = parts.filter_map(|s| s.trim().parse().ok()).collect();
+                if word.is_empty() || v.len() != 3 || v.iter().any(|&b| b > 3) {
+                    return Err(Error::Format(format!(
+                        "clusters line {lineno}: expected a stem and three buckets"
+                    )));
+                }
+                ctx.insert(word.to_string(), [v[0], v[1], v[2]]);
                 continue;
             }
             if in_stats {
@@ -200,7 +252,12 @@ impl Clusters {
             map.insert(word.to_string(), ids);
         }
         let levels = levels.ok_or_else(|| Error::Format("clusters: empty file".into()))?;
-        Ok(Clusters { levels, map, stats })
+        Ok(Clusters {
+            levels,
+            map,
+            stats,
+            ctx,
+        })
     }
 
     /// Writes the TSV format (sorted by word).
@@ -223,6 +280,12 @@ impl Clusters {
             out.push_str("#rasd-stats\n");
             for (stem, [b, a]) in self.sorted_stats() {
                 out.push_str(&format!("{stem}\t{b}\t{a}\n"));
+            }
+        }
+        if !self.ctx.is_empty() {
+            out.push_str("#rasd-context\n");
+            for (stem, [p, l, o]) in self.sorted_context() {
+                out.push_str(&format!("{stem}\t{p}\t{l}\t{o}\n"));
             }
         }
         w.write_all(out.as_bytes())
@@ -298,36 +361,13 @@ pub fn build_clusters(
 ) -> Clusters {
     let t0 = std::time::Instant::now();
     // 1. Tokenize in parallel (chunks keep the order deterministic).
-    let chunks: Vec<Vec<String>> = texts
-        .par_chunks(256)
-        .map(|ch| {
-            let mut out = Vec::new();
-            for t in ch {
-                corpus_tokens(t, &mut out);
-            }
-            out
-        })
+    let (words, counts, seq) = tokenize_corpus(texts);
+    let ctx = context_stats(&words, &seq);
+    let ids: HashMap<&str, u32> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i as u32))
         .collect();
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut counts: Vec<u64> = Vec::new();
-    let mut seq: Vec<u32> = Vec::new();
-    for ch in chunks {
-        for w in ch {
-            let id = match ids.get(&w) {
-                Some(&id) => id,
-                None => {
-                    let id = words.len() as u32;
-                    ids.insert(w.clone(), id);
-                    words.push(w);
-                    counts.push(0);
-                    id
-                }
-            };
-            counts[id as usize] += 1;
-            seq.push(id);
-        }
-    }
     log(&format!(
         "{} tokens, {} types, tokenized in {:.1}s",
         seq.len(),
@@ -415,12 +455,112 @@ pub fn build_clusters(
         .map(|i| (vocab[i].clone(), runs.iter().map(|r| r[i]).collect()))
         .collect();
     let stats = stem_stats(&words, &counts);
-    log(&format!("{} stem statistics", stats.len()));
+    log(&format!(
+        "{} stem statistics, {} context statistics",
+        stats.len(),
+        ctx.len()
+    ));
     Clusters {
         levels: opts.levels.clone(),
         map,
         stats,
+        ctx,
     }
+}
+
+/// Word types, their counts and the corpus as a sequence of type ids
+/// (`</s>` between lines).
+fn tokenize_corpus(texts: &[String]) -> (Vec<String>, Vec<u64>, Vec<u32>) {
+    let chunks: Vec<Vec<String>> = texts
+        .par_chunks(256)
+        .map(|ch| {
+            let mut out = Vec::new();
+            for t in ch {
+                corpus_tokens(t, &mut out);
+            }
+            out
+        })
+        .collect();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut counts: Vec<u64> = Vec::new();
+    let mut seq: Vec<u32> = Vec::new();
+    for ch in chunks {
+        for w in ch {
+            let id = match ids.get(&w) {
+                Some(&id) => id,
+                None => {
+                    let id = words.len() as u32;
+                    ids.insert(w.clone(), id);
+                    words.push(w);
+                    counts.push(0);
+                    id
+                }
+            };
+            counts[id as usize] += 1;
+            seq.push(id);
+        }
+    }
+    (words, counts, seq)
+}
+
+/// Context buckets per stem (see [`Clusters::context`]).
+fn context_stats(words: &[String], seq: &[u32]) -> HashMap<String, [u8; 3]> {
+    // trigger type and stem id of each word type
+    let info: Vec<(u8, String)> = words
+        .par_iter()
+        .map(|w| {
+            if w == BOUNDARY {
+                (0, String::new())
+            } else {
+                (
+                    crate::features::trigger_of_word(w),
+                    crate::features::stem_of(w).0,
+                )
+            }
+        })
+        .collect();
+    let mut acc: HashMap<&str, [u64; 4]> = HashMap::new();
+    for (i, &w) in seq.iter().enumerate() {
+        let stem = info[w as usize].1.as_str();
+        if stem.is_empty() {
+            continue;
+        }
+        let e = acc.entry(stem).or_default();
+        e[0] += 1;
+        let mut seen = [false; 4];
+        for back in 1..=2 {
+            if i < back {
+                break;
+            }
+            let p = seq[i - back];
+            if words[p as usize] == BOUNDARY {
+                break;
+            }
+            let t = info[p as usize].0 as usize;
+            if (1..=3).contains(&t) && !seen[t] {
+                seen[t] = true;
+                e[t] += 1;
+            }
+        }
+    }
+    acc.into_iter()
+        .filter(|(_, c)| c[0] >= 3 && c[1..].iter().any(|&x| x > 0))
+        .map(|(s, c)| {
+            let b = |x: u64| -> u8 {
+                if x == 0 {
+                    0
+                } else if x * 50 < c[0] {
+                    1
+                } else if x * 10 < c[0] {
+                    2
+                } else {
+                    3
+                }
+            };
+            (s.to_string(), [b(c[1]), b(c[2]), b(c[3])])
+        })
+        .collect()
 }
 
 /// Stem frequency and article buckets from word type counts.

@@ -156,9 +156,23 @@ pub fn evaluate_tags(gold: &[Sentence], pred: &[Vec<String>]) -> Scores {
     s
 }
 
-/// Tags every gold sentence with `model` and scores it (entity level, exact
-/// span and type, CoNLL semantics).
+/// Tags the gold sentences with `model` as one document in order (each
+/// sentence's document context is the sentences within the model's window,
+/// see [`Model::tag_document`]) and scores them (entity level, exact span
+/// and type, CoNLL semantics).
 pub fn evaluate(model: &Model, gold: &[Sentence]) -> Scores {
+    let toks: Vec<Vec<&str>> = gold
+        .iter()
+        .map(|g| g.tokens.iter().map(|t| t.as_str()).collect())
+        .collect();
+    let refs: Vec<&[&str]> = toks.iter().map(|t| t.as_slice()).collect();
+    let pred = model.tag_document(&refs);
+    evaluate_tags(gold, &pred)
+}
+
+/// Like [`evaluate`], but each sentence tagged on its own (no document
+/// context beyond the sentence).
+pub fn evaluate_sentences(model: &Model, gold: &[Sentence]) -> Scores {
     let mut s = Scores::default();
     for g in gold {
         let toks: Vec<&str> = g.tokens.iter().map(|t| t.as_str()).collect();

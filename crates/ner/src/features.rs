@@ -22,7 +22,10 @@ pub mod flags {
     pub const GEO: u32 = 1 << 10;
     /// Person-name tokens from Wikidata (`models/person_tokens.txt`).
     pub const NAMES: u32 = 1 << 11;
-    pub const ALL: u32 = (1 << 12) - 1;
+    /// Corpus context statistics of the stem (how often it follows person,
+    /// place and organization triggers in SaudiNewsNet).
+    pub const CONTEXT_STATS: u32 = 1 << 12;
+    pub const ALL: u32 = (1 << 13) - 1;
     /// The default set: all but the training-data gazetteer (it hurts on
     /// the dev split).
     pub const DEFAULT: u32 = ALL & !GAZ;
@@ -47,6 +50,9 @@ pub(crate) struct TokInfo {
     pub person: bool,
     /// Corpus statistics of the stem, `[freq, article]`, or `[16, 4]`.
     pub stats: [u8; 2],
+    /// Corpus context buckets of the stem (person, place, organization
+    /// triggers before it), or `[0, 0, 0]`.
+    pub ctx: [u8; 3],
 }
 
 /// Trigger words (stems, [`NER_FOLDS`]-normalized at use) and the entity type
@@ -79,6 +85,17 @@ const TRIGGERS: &[(&str, u8)] = &[
     ("اكد", 1),
     ("اعلن", 1),
     ("د", 1),
+    ("لاعب", 1),
+    ("مدرب", 1),
+    ("مهاجم", 1),
+    ("حارس", 1),
+    ("كاتب", 1),
+    ("فنان", 1),
+    ("شاعر", 1),
+    ("مخرج", 1),
+    ("ممثل", 1),
+    ("مهندس", 1),
+    ("استاذ", 1),
     ("مدينه", 2),
     ("عاصمه", 2),
     ("محافظه", 2),
@@ -125,6 +142,10 @@ const TRIGGERS: &[(&str, u8)] = &[
     ("تلفزيون", 3),
     ("برلمان", 3),
     ("منتخب", 3),
+    ("فريق", 3),
+    ("قناه", 3),
+    ("مصرف", 3),
+    ("جريده", 3),
 ];
 
 fn trigger_of(stem: &str) -> u8 {
@@ -138,6 +159,11 @@ fn trigger_of(stem: &str) -> u8 {
             .collect()
     });
     map.get(stem).copied().unwrap_or(0)
+}
+
+/// The trigger type of a [`crate::norm`] key (see `TRIGGERS`), 0 if none.
+pub(crate) fn trigger_of_word(norm: &str) -> u8 {
+    trigger_of(&segment(norm, &|_| false).stem_key(norm))
 }
 
 fn shape_of(word: &str) -> u8 {
@@ -218,7 +244,9 @@ pub(crate) fn tok_info(tok: &str, clusters: &Clusters, gaz: &dyn Fn(&str) -> u8)
         0
     };
     let stats = clusters.stats(&stem).unwrap_or([16, 4]);
+    let ctx = clusters.context(&stem).unwrap_or_default();
     TokInfo {
+        ctx,
         shape: shape_of(tok),
         enclitic: seg.enclitic.map(|e| e.form).unwrap_or(""),
         norm,
@@ -459,6 +487,28 @@ pub(crate) fn features(toks: &[TokInfo], i: usize, fl: u32, out: &mut Vec<u64>) 
             let _ = pb;
         }
     }
+    if fl & flags::CONTEXT_STATS != 0 {
+        let [p, l, o] = t.ctx;
+        for (k, b) in [p, l, o].into_iter().enumerate() {
+            if b != 0 {
+                out.push(H::new(56).u(k as u64).u(b as u64).h());
+            }
+        }
+        out.push(H::new(57).u(p as u64).u(l as u64).u(o as u64).h());
+        for j in [-1isize, 1] {
+            if let Some(n) = tok(j) {
+                let [p, l, o] = n.ctx;
+                out.push(
+                    H::new(58)
+                        .u(j as u64)
+                        .u(p as u64)
+                        .u(l as u64)
+                        .u(o as u64)
+                        .h(),
+                );
+            }
+        }
+    }
     if fl & flags::NAMES != 0 {
         if t.person {
             out.push(H::new(44).h());
@@ -497,5 +547,261 @@ pub(crate) fn features(toks: &[TokInfo], i: usize, fl: u32, out: &mut Vec<u64>) 
                 }
             }
         }
+    }
+}
+
+/// Feature hashes of the tokens of one sentence, flat: token `i` has
+/// `h[end[i - 1]..end[i]]`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Flat {
+    pub h: Vec<u64>,
+    pub end: Vec<u32>,
+}
+
+impl Flat {
+    #[inline]
+    pub fn tok(&self, i: usize) -> &[u64] {
+        let a = if i == 0 { 0 } else { self.end[i - 1] as usize };
+        &self.h[a..self.end[i] as usize]
+    }
+    pub fn len(&self) -> usize {
+        self.end.len()
+    }
+    pub fn push_end(&mut self) {
+        self.end.push(self.h.len() as u32);
+    }
+}
+
+/// The local features of every token of a sentence.
+pub(crate) fn local_flat(infos: &[TokInfo], fl: u32) -> Flat {
+    let mut f = Flat {
+        h: Vec::with_capacity(infos.len() * 96),
+        end: Vec::with_capacity(infos.len()),
+    };
+    for i in 0..infos.len() {
+        features(infos, i, fl, &mut f.h);
+        f.push_end();
+    }
+    f
+}
+
+/// Classes counted by the document features: 0 for `O`, `1 + type` for an
+/// entity label (types beyond 6 share the last class).
+#[inline]
+fn class_of(kinds: &[(Option<usize>, bool)], y: usize) -> usize {
+    kinds
+        .get(y)
+        .and_then(|k| k.0)
+        .map(|t| (t + 1).min(7))
+        .unwrap_or(0)
+}
+
+type Counts8 = [u16; 8];
+
+fn emit_counts(out: &mut Vec<u64>, base: u8, c: &Counts8) {
+    let total: u32 = c.iter().map(|&x| x as u32).sum();
+    if total == 0 {
+        out.push(H::new(base).h());
+        return;
+    }
+    let mut m = 0;
+    for k in 0..8 {
+        if c[k] > 0 {
+            out.push(H::new(base + 1).u(k as u64).u(c[k].min(3) as u64).h());
+        }
+        if c[k] > c[m] {
+            m = k;
+        }
+    }
+    out.push(H::new(base + 2).u(m as u64).h());
+    let ent = total - c[0] as u32;
+    if ent > 0 {
+        let mut e = 1;
+        for k in 2..8 {
+            if c[k] > c[e] {
+                e = k;
+            }
+        }
+        out.push(
+            H::new(base + 3)
+                .u(e as u64)
+                .u((c[e] as u32 * 4 / total) as u64)
+                .h(),
+        );
+    }
+}
+
+/// Non-local (document) features of a second-stage tagger (stacking; Krishnan
+/// & Manning 2006, Ratinov & Roth 2009): for each token, how the first stage
+/// labelled the other occurrences of the same word and of the same stem in
+/// the sentences within `window` of its own (a document proxy), and the
+/// first-stage labels of the token and its neighbours. `pred[s][i]` is the
+/// first-stage label id of token `i` of sentence `s`.
+pub(crate) fn doc_flats(
+    infos: &[Vec<TokInfo>],
+    pred: &[Vec<usize>],
+    kinds: &[(Option<usize>, bool)],
+    window: usize,
+) -> Vec<Flat> {
+    use std::collections::HashMap;
+    type M = HashMap<u64, Counts8, std::hash::BuildHasherDefault<crate::model::IdHasher>>;
+    // keys of each token: word, stem
+    let keys: Vec<Vec<(u64, u64)>> = infos
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|t| (H::new(90).s(&t.norm).h(), H::new(91).s(&t.stem).h()))
+                .collect()
+        })
+        .collect();
+    let mut map = M::default();
+    // the trigger type just before each token (one or two words back)
+    let trig: Vec<Vec<u8>> = infos
+        .iter()
+        .map(|s| {
+            (0..s.len())
+                .map(|i| {
+                    let t1 = if i >= 1 { s[i - 1].trigger } else { 0 };
+                    let t2 = if i >= 2 { s[i - 2].trigger } else { 0 };
+                    if t1 != 0 {
+                        t1
+                    } else {
+                        t2
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let add = |map: &mut M, s: usize, d: i32| {
+        for (i, &(kw, ks)) in keys[s].iter().enumerate() {
+            let c = class_of(kinds, pred[s][i]);
+            let t = trig[s][i] as u64;
+            for k in [kw, ks] {
+                let e = map.entry(k).or_default();
+                e[c] = (e[c] as i32 + d).max(0) as u16;
+            }
+            if t != 0 {
+                let e = map
+                    .entry(ks ^ t.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                    .or_default();
+                e[0] = (e[0] as i32 + d).max(0) as u16;
+            }
+        }
+    };
+    let n = infos.len();
+    let (mut lo, mut hi) = (0usize, 0usize); // sentences [lo, hi) are counted
+    let mut out = Vec::with_capacity(n);
+    for s in 0..n {
+        let want_hi = (s + window + 1).min(n);
+        while hi < want_hi {
+            add(&mut map, hi, 1);
+            hi += 1;
+        }
+        let want_lo = s.saturating_sub(window);
+        while lo < want_lo {
+            add(&mut map, lo, -1);
+            lo += 1;
+        }
+        let toks = &infos[s];
+        let mut f = Flat {
+            h: Vec::with_capacity(toks.len() * 16),
+            end: Vec::with_capacity(toks.len()),
+        };
+        let p = &pred[s];
+        for i in 0..toks.len() {
+            let own = class_of(kinds, p[i]);
+            let (kw, ks) = keys[s][i];
+            for (k, base) in [(kw, 60u8), (ks, 65u8)] {
+                let mut c = map.get(&k).copied().unwrap_or_default();
+                c[own] = c[own].saturating_sub(1);
+                emit_counts(&mut f.h, base, &c);
+            }
+            // triggers before the other occurrences of the stem
+            for t in 1..=3u64 {
+                let mut c = map
+                    .get(&(ks ^ t.wrapping_mul(0x9e37_79b9_7f4a_7c15)))
+                    .map_or(0, |e| e[0]);
+                if trig[s][i] as u64 == t {
+                    c = c.saturating_sub(1);
+                }
+                if c > 0 {
+                    f.h.push(H::new(74).u(t).u(c.min(2) as u64).h());
+                }
+            }
+            // the document majority of the neighbours' words
+            for j in [-1isize, 1] {
+                let k = i as isize + j;
+                if k >= 0 && (k as usize) < toks.len() {
+                    let k = k as usize;
+                    let mut c = map.get(&keys[s][k].0).copied().unwrap_or_default();
+                    let own = class_of(kinds, p[k]);
+                    c[own] = c[own].saturating_sub(1);
+                    let mut m = 0;
+                    for x in 1..8 {
+                        if c[x] > c[m] {
+                            m = x;
+                        }
+                    }
+                    f.h.push(H::new(75).u(j as u64).u(m as u64).h());
+                }
+            }
+            f.h.push(H::new(70).u(p[i] as u64).h());
+            let prev = if i > 0 { p[i - 1] as u64 } else { 99 };
+            let next = if i + 1 < toks.len() {
+                p[i + 1] as u64
+            } else {
+                99
+            };
+            f.h.push(H::new(71).u(prev).h());
+            f.h.push(H::new(72).u(next).h());
+            f.h.push(H::new(73).u(prev).u(p[i] as u64).h());
+            f.push_end();
+        }
+        out.push(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn infos(words: &[&[&str]]) -> Vec<Vec<TokInfo>> {
+        let c = Clusters::default();
+        words
+            .iter()
+            .map(|s| s.iter().map(|w| tok_info(w, &c, &|_| 0)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn doc_features_count_other_occurrences_within_the_window() {
+        // labels: O, B-PER, I-PER, B-LOC, I-LOC
+        let kinds = vec![
+            (None, false),
+            (Some(0), false),
+            (Some(0), true),
+            (Some(1), false),
+            (Some(1), true),
+        ];
+        let inf = infos(&[&["زار", "نوران"], &["في", "الصيف"], &["وصل", "نوران"]]);
+        // the first stage called the first نوران a place, the second O
+        let pred = vec![vec![0, 3], vec![0, 0], vec![0, 0]];
+        let majority_loc = H::new(62).u(2).h();
+        let majority_o = H::new(62).u(0).h();
+        let unseen = H::new(60).h();
+        // window 2: the last sentence sees the first
+        let f = doc_flats(&inf, &pred, &kinds, 2);
+        assert!(f[2].tok(1).contains(&majority_loc));
+        // ... and the first sees the last (labelled O there), not itself
+        assert!(f[0].tok(1).contains(&majority_o));
+        assert!(!f[0].tok(1).contains(&majority_loc));
+        // window 1: too far apart
+        let f = doc_flats(&inf, &pred, &kinds, 1);
+        assert!(f[2].tok(1).contains(&unseen));
+        assert!(f[0].tok(1).contains(&unseen));
+        // the first-stage label of the token itself
+        assert!(f[0].tok(1).contains(&H::new(70).u(3).h()));
+        assert_eq!(f.iter().map(Flat::len).collect::<Vec<_>>(), vec![2, 2, 2]);
     }
 }

@@ -6,7 +6,9 @@
 //!   shape, context, trigger and cluster features, decoded with a BIO-
 //!   constrained first-order Viterbi ([`train`], [`Model::tag`]); an
 //!   ensemble of perceptrons trained with different seeds, weights averaged,
-//!   and an optional penalty on `O` ([`Model::set_o_penalty`]).
+//!   and an optional penalty on `O` ([`Model::set_o_penalty`]). A second
+//!   stage (stacking) adds document features from the first stage's labels
+//!   of the same words in nearby sentences ([`Model::tag_document`]).
 //! - [`evaluate`]: CoNLL entity-level precision, recall and F1.
 //! - [`default_model`]: the shipped model, embedded in the binary.
 //!
@@ -21,7 +23,7 @@ mod model;
 use std::sync::OnceLock;
 
 pub use clusters::{build_clusters, corpus_tokens, read_corpus_dir, ClusterOptions, Clusters};
-pub use eval::{entities, evaluate, evaluate_tags, Counts, Scores};
+pub use eval::{entities, evaluate, evaluate_sentences, evaluate_tags, Counts, Scores};
 pub use features::flags as feature_flags;
 pub use model::{train, Model, TrainOptions, FEATURES_ALL, FEATURES_DEFAULT, FORMAT_VERSION};
 
@@ -163,12 +165,20 @@ pub fn train_holdout(
     let t0 = std::time::Instant::now();
     let mut o = opts.clone();
     o.dev = Some(dev.to_vec());
-    let mut model = train(tr, clusters, &o, &mut |e, f1| {
-        log(&format!(
-            "epoch {e}: dev F1 {f1:.4} ({:.0} s)",
-            t0.elapsed().as_secs_f64()
-        ))
-    });
+    let cell = std::cell::RefCell::new(log);
+    let mut model = model::train_logged(
+        tr,
+        clusters,
+        &o,
+        &mut |e, f1| {
+            (cell.borrow_mut())(&format!(
+                "epoch {e}: dev F1 {f1:.4} ({:.0} s)",
+                t0.elapsed().as_secs_f64()
+            ))
+        },
+        &mut |m| (cell.borrow_mut())(&format!("{m} ({:.0} s)", t0.elapsed().as_secs_f64())),
+    );
+    let log = cell.into_inner();
     let f0 = evaluate(&model, dev).f1();
     let penalty = o_penalty.unwrap_or_else(|| {
         let mut best = (f0, 0.0f32);
@@ -193,9 +203,14 @@ pub fn train_holdout(
     };
     if all {
         log(&format!("training on all {} sentences", sentences.len()));
-        let mut m = train(sentences, clusters, opts, &mut |e, acc| {
-            log(&format!("epoch {e}: train accuracy {acc:.4}"))
-        });
+        let cell = std::cell::RefCell::new(log);
+        let mut m = model::train_logged(
+            sentences,
+            clusters,
+            opts,
+            &mut |e, acc| (cell.borrow_mut())(&format!("epoch {e}: train accuracy {acc:.4}")),
+            &mut |m| (cell.borrow_mut())(m),
+        );
         m.set_o_penalty(penalty);
         (m, report)
     } else {

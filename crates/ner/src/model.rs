@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{Read, Write};
 
 use crate::clusters::Rng;
-use crate::features::{features, flags, tok_info, TokInfo};
+use crate::features::{doc_flats, flags, local_flat, tok_info, Flat, TokInfo};
 use crate::{canonical_tag, Clusters, Error, Sentence};
 
 /// Hasher for keys that already are good hashes.
@@ -28,6 +28,30 @@ impl Hasher for IdHasher {
 }
 
 type FeatMap = HashMap<u64, u32, BuildHasherDefault<IdHasher>>;
+type JointMap = HashMap<u64, [u32; 2], BuildHasherDefault<IdHasher>>;
+
+fn joint_of(first: &Stage, second: Option<&Stage>) -> JointMap {
+    let mut j = JointMap::default();
+    if let Some(s2) = second {
+        j.reserve(first.feats.len() + s2.feats.len());
+        for (&h, &f) in &first.feats {
+            j.insert(h, [f, s2.feats.get(&h).copied().unwrap_or(u32::MAX)]);
+        }
+        for (&h, &f) in &s2.feats {
+            j.entry(h).or_insert([u32::MAX, f]);
+        }
+    }
+    j
+}
+
+#[inline]
+fn add_row(row: &mut [f32], weights: &[f32], f: u32) {
+    let l = row.len();
+    let w = &weights[f as usize * l..(f as usize + 1) * l];
+    for (r, x) in row.iter_mut().zip(w) {
+        *r += x;
+    }
+}
 
 /// Options of [`train`].
 #[derive(Clone, Debug)]
@@ -43,6 +67,14 @@ pub struct TrainOptions {
     /// Number of perceptrons trained (seeds `seed`, `seed + 1`, …) whose
     /// averaged weights are averaged again (a cheap ensemble).
     pub runs: usize,
+    /// Train a second-stage tagger on document features built from the
+    /// first stage's labels (stacking), jackknifed over `folds` folds.
+    pub stacked: bool,
+    /// Folds of the jackknife that gives the second stage its training
+    /// input (contiguous blocks of sentences).
+    pub folds: usize,
+    /// Sentences on each side of a sentence that make its document context.
+    pub window: usize,
     /// If set, the progress callback gets the F1 on these sentences after
     /// each epoch (else the training token accuracy of the epoch).
     pub dev: Option<Vec<Sentence>>,
@@ -61,13 +93,66 @@ impl Default for TrainOptions {
             features: flags::DEFAULT,
             min_feature_count: 1,
             runs: 6,
+            stacked: true,
+            folds: 5,
+            window: 10,
             dev: None,
         }
     }
 }
 
+/// The weights of one tagger stage.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Stage {
+    feats: FeatMap,
+    /// `weights[f * L + y]`.
+    weights: Vec<f32>,
+    /// `trans[p * L + y]`.
+    trans: Vec<f32>,
+    start: Vec<f32>,
+}
+
+impl Stage {
+    /// Emission scores `[n * L]` from the feature hashes of `parts` (each
+    /// with the same tokens), `o_penalty` subtracted from `O`.
+    fn emissions(&self, l: usize, parts: &[&Flat], o_penalty: f32) -> Vec<f32> {
+        let n = parts.first().map_or(0, |p| p.len());
+        let mut em = vec![0f32; n * l];
+        for i in 0..n {
+            let row = &mut em[i * l..(i + 1) * l];
+            row[0] -= o_penalty;
+            for part in parts {
+                for h in part.tok(i) {
+                    if let Some(&f) = self.feats.get(h) {
+                        let w = &self.weights[f as usize * l..(f as usize + 1) * l];
+                        for (r, x) in row.iter_mut().zip(w) {
+                            *r += x;
+                        }
+                    }
+                }
+            }
+        }
+        em
+    }
+
+    fn decode(
+        &self,
+        kinds: &[(Option<usize>, bool)],
+        parts: &[&Flat],
+        o_penalty: f32,
+    ) -> Vec<usize> {
+        let n = parts.first().map_or(0, |p| p.len());
+        if n == 0 {
+            return Vec::new();
+        }
+        let em = self.emissions(kinds.len(), parts, o_penalty);
+        viterbi(&em, &self.trans, &self.start, kinds, n)
+    }
+}
+
 /// A trained tagger: labels, feature weights, transitions, and the word
-/// clusters and gazetteer its features need.
+/// clusters and gazetteer its features need. With a second stage, the first
+/// stage's labels of a whole document feed the second's features.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     labels: Vec<String>,
@@ -76,14 +161,16 @@ pub struct Model {
     features: u32,
     clusters: Clusters,
     gaz: HashMap<String, u8>,
-    feats: FeatMap,
-    /// `weights[f * L + y]`.
-    weights: Vec<f32>,
-    /// `trans[p * L + y]`.
-    trans: Vec<f32>,
-    start: Vec<f32>,
-    /// Subtracted from the score of `O` at every token: > 0 trades
-    /// precision for recall.
+    first: Stage,
+    second: Option<Stage>,
+    /// Document window of the second stage (sentences on each side).
+    window: u32,
+    /// Derived from the stages, not saved: each feature's rows in both
+    /// stages (`u32::MAX`: none), so that tagging looks a local feature up
+    /// once. Empty while training.
+    joint: JointMap,
+    /// Subtracted from the score of `O` at every token of the last stage:
+    /// > 0 trades precision for recall.
     o_penalty: f32,
 }
 
@@ -162,15 +249,26 @@ impl Model {
     }
 
     /// Sets a penalty subtracted from the score of `O` at every token when
-    /// tagging: a positive value makes the tagger find more entities
-    /// (recall up, precision down). Saved with the model.
+    /// tagging (in the last stage): a positive value makes the tagger find
+    /// more entities (recall up, precision down). Saved with the model.
     pub fn set_o_penalty(&mut self, p: f32) {
         self.o_penalty = if p.is_finite() { p } else { 0.0 };
     }
 
-    /// Number of features with a weight.
+    /// Number of features with a weight (both stages).
     pub fn num_features(&self) -> usize {
-        self.feats.len()
+        self.first.feats.len() + self.second.as_ref().map_or(0, |s| s.feats.len())
+    }
+
+    /// Does the model have a second (document) stage?
+    pub fn is_stacked(&self) -> bool {
+        self.second.is_some()
+    }
+
+    /// The document window of the second stage: sentences on each side of a
+    /// sentence whose first-stage labels its features see.
+    pub fn window(&self) -> usize {
+        self.window as usize
     }
 
     fn infos(&self, tokens: &[&str]) -> Vec<TokInfo> {
@@ -181,38 +279,101 @@ impl Model {
             .collect()
     }
 
-    /// Emission scores `[n * L]`.
-    fn emissions(&self, infos: &[TokInfo], buf: &mut Vec<u64>) -> Vec<f32> {
-        let l = self.labels.len();
-        let mut em = vec![0f32; infos.len() * l];
-        for i in 0..infos.len() {
-            buf.clear();
-            features(infos, i, self.features, buf);
-            let row = &mut em[i * l..(i + 1) * l];
-            row[0] -= self.o_penalty;
-            for h in buf.iter() {
-                if let Some(&f) = self.feats.get(h) {
-                    let w = &self.weights[f as usize * l..(f as usize + 1) * l];
-                    for (r, x) in row.iter_mut().zip(w) {
-                        *r += x;
-                    }
-                }
+    /// Label ids of sentences of one document from their token infos and
+    /// local features.
+    fn decode_ids(&self, infos: &[Vec<TokInfo>], local: &[Flat]) -> Vec<Vec<usize>> {
+        match &self.second {
+            None => local
+                .iter()
+                .map(|f| self.first.decode(&self.kinds, &[f], self.o_penalty))
+                .collect(),
+            Some(s2) if !self.joint.is_empty() => {
+                let l = self.labels.len();
+                let mut em2s: Vec<Vec<f32>> = Vec::with_capacity(local.len());
+                let p1: Vec<Vec<usize>> = local
+                    .iter()
+                    .map(|f| {
+                        let n = f.len();
+                        let mut e1 = vec![0f32; n * l];
+                        let mut e2 = vec![0f32; n * l];
+                        for i in 0..n {
+                            let r1 = &mut e1[i * l..(i + 1) * l];
+                            let r2 = &mut e2[i * l..(i + 1) * l];
+                            for h in f.tok(i) {
+                                if let Some(&[a, b]) = self.joint.get(h) {
+                                    if a != u32::MAX {
+                                        add_row(r1, &self.first.weights, a);
+                                    }
+                                    if b != u32::MAX {
+                                        add_row(r2, &s2.weights, b);
+                                    }
+                                }
+                            }
+                        }
+                        em2s.push(e2);
+                        if n == 0 {
+                            Vec::new()
+                        } else {
+                            viterbi(&e1, &self.first.trans, &self.first.start, &self.kinds, n)
+                        }
+                    })
+                    .collect();
+                let doc = doc_flats(infos, &p1, &self.kinds, self.window as usize);
+                em2s.into_iter()
+                    .zip(&doc)
+                    .map(|(mut e2, d)| {
+                        let n = d.len();
+                        for i in 0..n {
+                            let r2 = &mut e2[i * l..(i + 1) * l];
+                            r2[0] -= self.o_penalty;
+                            for h in d.tok(i) {
+                                if let Some(&f) = s2.feats.get(h) {
+                                    add_row(r2, &s2.weights, f);
+                                }
+                            }
+                        }
+                        if n == 0 {
+                            Vec::new()
+                        } else {
+                            viterbi(&e2, &s2.trans, &s2.start, &self.kinds, n)
+                        }
+                    })
+                    .collect()
+            }
+            Some(s2) => {
+                let p1: Vec<Vec<usize>> = local
+                    .iter()
+                    .map(|f| self.first.decode(&self.kinds, &[f], 0.0))
+                    .collect();
+                let doc = doc_flats(infos, &p1, &self.kinds, self.window as usize);
+                local
+                    .iter()
+                    .zip(&doc)
+                    .map(|(f, d)| s2.decode(&self.kinds, &[f, d], self.o_penalty))
+                    .collect()
             }
         }
-        em
     }
 
-    /// BIO tags for `tokens` (one each).
+    /// BIO tags for `tokens` (one each), the sentence tagged on its own (its
+    /// own words are its document context).
     pub fn tag(&self, tokens: &[&str]) -> Vec<String> {
-        if tokens.is_empty() {
-            return Vec::new();
-        }
-        let infos = self.infos(tokens);
-        let mut buf = Vec::with_capacity(128);
-        let em = self.emissions(&infos, &mut buf);
-        viterbi(&em, &self.trans, &self.start, &self.kinds, tokens.len())
+        self.tag_document(&[tokens]).pop().unwrap_or_default()
+    }
+
+    /// BIO tags for the sentences of one document, in order: with a stacked
+    /// model, each sentence's second stage sees the first-stage labels of the
+    /// same words in the sentences within [`Model::window`] of it, so names
+    /// repeated in a document are labelled consistently.
+    pub fn tag_document(&self, sentences: &[&[&str]]) -> Vec<Vec<String>> {
+        let infos: Vec<Vec<TokInfo>> = sentences.iter().map(|s| self.infos(s)).collect();
+        let local: Vec<Flat> = infos
+            .iter()
+            .map(|inf| local_flat(inf, self.features))
+            .collect();
+        self.decode_ids(&infos, &local)
             .into_iter()
-            .map(|y| self.labels[y].clone())
+            .map(|ys| ys.into_iter().map(|y| self.labels[y].clone()).collect())
             .collect()
     }
 
@@ -244,6 +405,12 @@ impl Model {
             p.push(b);
             p.push(a);
         }
+        let ctx = self.clusters.sorted_context();
+        put_u32(&mut p, ctx.len() as u32);
+        for (stem, bs) in ctx {
+            put_str(&mut p, stem);
+            p.extend_from_slice(&bs);
+        }
         // gazetteer
         let mut gaz: Vec<(&String, &u8)> = self.gaz.iter().collect();
         gaz.sort();
@@ -253,27 +420,34 @@ impl Model {
             p.push(m);
         }
         p.extend_from_slice(&self.o_penalty.to_le_bytes());
-        // transitions
-        for &x in self.start.iter().chain(&self.trans) {
-            p.extend_from_slice(&x.to_le_bytes());
-        }
-        // features, sorted by hash; sparse weights
+        put_u32(&mut p, self.window);
+        let stages: Vec<&Stage> = std::iter::once(&self.first)
+            .chain(self.second.as_ref())
+            .collect();
+        put_u32(&mut p, stages.len() as u32);
         let l = self.labels.len();
-        let mut feats: Vec<(u64, u32)> = self.feats.iter().map(|(&h, &f)| (h, f)).collect();
-        feats.sort_unstable();
-        put_u32(&mut p, feats.len() as u32);
-        for (h, f) in feats {
-            p.extend_from_slice(&h.to_le_bytes());
-            let ws = &self.weights[f as usize * l..(f as usize + 1) * l];
-            let mut mask = 0u16;
-            for (y, &x) in ws.iter().enumerate() {
-                if x != 0.0 {
-                    mask |= 1 << y;
-                }
-            }
-            p.extend_from_slice(&mask.to_le_bytes());
-            for &x in ws.iter().filter(|&&x| x != 0.0) {
+        for st in stages {
+            // transitions
+            for &x in st.start.iter().chain(&st.trans) {
                 p.extend_from_slice(&x.to_le_bytes());
+            }
+            // features, sorted by hash; sparse weights
+            let mut feats: Vec<(u64, u32)> = st.feats.iter().map(|(&h, &f)| (h, f)).collect();
+            feats.sort_unstable();
+            put_u32(&mut p, feats.len() as u32);
+            for (h, f) in feats {
+                p.extend_from_slice(&h.to_le_bytes());
+                let ws = &st.weights[f as usize * l..(f as usize + 1) * l];
+                let mut mask = 0u16;
+                for (y, &x) in ws.iter().enumerate() {
+                    if x != 0.0 {
+                        mask |= 1 << y;
+                    }
+                }
+                p.extend_from_slice(&mask.to_le_bytes());
+                for &x in ws.iter().filter(|&&x| x != 0.0) {
+                    p.extend_from_slice(&x.to_le_bytes());
+                }
             }
         }
         let mut head = Vec::with_capacity(28);
@@ -355,6 +529,15 @@ impl Model {
             }
             clusters.set_stats(&w, b, a);
         }
+        let nc = c.count(5)?;
+        for _ in 0..nc {
+            let w = c.string()?;
+            let bs = [c.u8()?, c.u8()?, c.u8()?];
+            if bs.iter().any(|&b| b > 3) {
+                return Err(Error::Format("bad context statistics".into()));
+            }
+            clusters.set_context(&w, bs);
+        }
         let ng = c.count(3)?;
         let mut gaz = HashMap::with_capacity(ng);
         for _ in 0..ng {
@@ -363,53 +546,77 @@ impl Model {
             gaz.insert(w, m);
         }
         let o_penalty = c.f32()?;
-        let mut start = Vec::with_capacity(nl);
-        for _ in 0..nl {
-            start.push(c.f32()?);
+        let window = c.u32()?;
+        if window > 10_000 {
+            return Err(Error::Format(format!("bad document window {window}")));
         }
-        let mut trans = Vec::with_capacity(nl * nl);
-        for _ in 0..nl * nl {
-            trans.push(c.f32()?);
+        let nst = c.u32()?;
+        if !(1..=2).contains(&nst) {
+            return Err(Error::Format(format!("bad stage count {nst}")));
         }
-        let nf = c.count(10)?;
-        let mut feats = FeatMap::with_capacity_and_hasher(nf, Default::default());
-        let mut weights = vec![0f32; nf * nl];
-        for f in 0..nf {
-            let h = c.u64()?;
-            let mask = c.u16()?;
-            if mask >> nl != 0 {
-                return Err(Error::Format("bad weight mask".into()));
+        let mut stages = Vec::with_capacity(2);
+        for _ in 0..nst {
+            let mut start = Vec::with_capacity(nl);
+            for _ in 0..nl {
+                start.push(c.f32()?);
             }
-            for y in 0..nl {
-                if mask & (1 << y) != 0 {
-                    weights[f * nl + y] = c.f32()?;
+            let mut trans = Vec::with_capacity(nl * nl);
+            for _ in 0..nl * nl {
+                trans.push(c.f32()?);
+            }
+            let nf = c.count(10)?;
+            let mut feats = FeatMap::with_capacity_and_hasher(nf, Default::default());
+            let mut weights = vec![0f32; nf * nl];
+            for f in 0..nf {
+                let h = c.u64()?;
+                let mask = c.u16()?;
+                if mask >> nl != 0 {
+                    return Err(Error::Format("bad weight mask".into()));
+                }
+                for y in 0..nl {
+                    if mask & (1 << y) != 0 {
+                        weights[f * nl + y] = c.f32()?;
+                    }
+                }
+                if feats.insert(h, f as u32).is_some() {
+                    return Err(Error::Format("duplicate feature".into()));
                 }
             }
-            if feats.insert(h, f as u32).is_some() {
-                return Err(Error::Format("duplicate feature".into()));
-            }
+            stages.push(Stage {
+                feats,
+                weights,
+                trans,
+                start,
+            });
         }
         if c.pos != p.len() {
             return Err(Error::Format("trailing bytes after the model".into()));
         }
         let kinds = label_kinds(&labels);
+        let second = if stages.len() == 2 {
+            stages.pop()
+        } else {
+            None
+        };
+        let first = stages.pop().unwrap_or_default();
+        let joint = joint_of(&first, second.as_ref());
         Ok(Model {
+            joint,
             labels,
             kinds,
             features,
             clusters,
             gaz,
-            feats,
-            weights,
-            trans,
-            start,
+            first,
+            second,
+            window,
             o_penalty,
         })
     }
 }
 
 /// The current model file format version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"RASDNER\0";
 
 fn checksum(b: &[u8]) -> u64 {
@@ -568,6 +775,9 @@ fn label_set(sentences: &[Sentence]) -> Vec<String> {
     labels
 }
 
+/// Number of folds of the jackknifed training gazetteer.
+const GAZ_FOLDS: usize = 10;
+
 /// Gazetteer from training data: words that are inside entities at least
 /// twice and in most of their occurrences, with the bit mask of their types.
 fn build_gaz(sentences: &[Sentence], labels: &[String]) -> HashMap<String, u8> {
@@ -602,102 +812,59 @@ fn build_gaz(sentences: &[Sentence], labels: &[String]) -> HashMap<String, u8> {
     gaz
 }
 
+/// One training input of [`perceptron`]: gold label ids and the feature
+/// parts of the sentence's tokens.
+type Example<'a> = (&'a [usize], Vec<&'a Flat>);
+
 /// Trains `opts.runs` averaged structured perceptrons (seeds `opts.seed`,
-/// `opts.seed + 1`, …) and averages their weights. Deterministic for fixed
-/// inputs and options. `progress(epoch, value)` is called after each epoch of
-/// each run (numbered `run * epochs + epoch`, 1-based) with that run's dev
-/// F1 if `opts.dev` is set, else its training token accuracy.
-pub fn train(
-    sentences: &[Sentence],
-    clusters: &Clusters,
+/// `opts.seed + 1`, …) on `data` and averages their weights. After each
+/// epoch, `progress(epoch_base + run * epochs + epoch, value)` gets `dev` of
+/// the averaged stage if given, else the epoch's training token accuracy.
+fn perceptron(
+    data: &[Example<'_>],
+    kinds: &[(Option<usize>, bool)],
     opts: &TrainOptions,
+    mut dev: Option<&mut dyn FnMut(&Stage) -> f64>,
+    epoch_base: usize,
     progress: &mut dyn FnMut(usize, f64),
-) -> Model {
-    let labels = label_set(sentences);
-    let kinds = label_kinds(&labels);
-    let l = labels.len();
-    let gaz = if opts.features & flags::GAZ != 0 {
-        build_gaz(sentences, &labels)
-    } else {
-        HashMap::new()
-    };
-    let gl = gaz_lookup(&gaz);
-    // Gold label ids and feature hashes.
-    let data: Vec<(Vec<usize>, Vec<Vec<u64>>)> = sentences
-        .iter()
-        .filter(|s| !s.tokens.is_empty())
-        .map(|s| {
-            let n = s.tokens.len().min(s.tags.len());
-            let gold: Vec<usize> = repair(&s.tags[..n])
-                .iter()
-                .map(|t| labels.iter().position(|x| x == t).unwrap_or(0))
-                .collect();
-            let infos: Vec<TokInfo> = s.tokens[..n]
-                .iter()
-                .map(|t| tok_info(t, clusters, &gl))
-                .collect();
-            let feats = (0..n)
-                .map(|i| {
-                    let mut v = Vec::new();
-                    features(&infos, i, opts.features, &mut v);
-                    v
-                })
-                .collect();
-            (gold, feats)
-        })
-        .collect();
+) -> Stage {
+    let l = kinds.len();
     // Feature ids, in first-seen order (deterministic).
     let mut counts: HashMap<u64, u32, BuildHasherDefault<IdHasher>> = HashMap::default();
-    for (_, fs) in &data {
-        for v in fs {
-            for &h in v {
+    for (_, parts) in data {
+        for part in parts {
+            for &h in &part.h {
                 *counts.entry(h).or_default() += 1;
             }
         }
     }
     let mut feats = FeatMap::default();
-    for (_, fs) in &data {
-        for v in fs {
-            for &h in v {
-                if counts[&h] >= opts.min_feature_count {
-                    let n = feats.len() as u32;
-                    feats.entry(h).or_insert(n);
+    // per sentence: flat ids and per-token ends
+    let mut ids: Vec<(Vec<u32>, Vec<u32>)> = Vec::with_capacity(data.len());
+    for (gold, parts) in data {
+        let mut v = Vec::new();
+        let mut ends = Vec::with_capacity(gold.len());
+        for i in 0..gold.len() {
+            for part in parts {
+                for &h in part.tok(i) {
+                    if counts[&h] >= opts.min_feature_count {
+                        let n = feats.len() as u32;
+                        v.push(*feats.entry(h).or_insert(n));
+                    }
                 }
             }
+            ends.push(v.len() as u32);
         }
+        ids.push((v, ends));
     }
     drop(counts);
-    let data: Vec<(Vec<usize>, Vec<Vec<u32>>)> = data
-        .into_iter()
-        .map(|(g, fs)| {
-            let ids = fs
-                .into_iter()
-                .map(|v| {
-                    v.into_iter()
-                        .filter_map(|h| feats.get(&h).copied())
-                        .collect()
-                })
-                .collect();
-            (g, ids)
-        })
-        .collect();
-    let mut model = Model {
-        labels: labels.clone(),
-        kinds: kinds.clone(),
-        features: opts.features,
-        clusters: clusters.clone(),
-        gaz: gaz.clone(),
-        feats: feats.clone(),
-        weights: Vec::new(),
-        trans: Vec::new(),
-        start: Vec::new(),
-        o_penalty: 0.0,
-    };
     let nf = feats.len();
     let mut sum_w = vec![0f64; nf * l];
     let mut sum_t = vec![0f64; l * l + l];
+    let averaged = |w: &[f64], u: &[f64], c: f64| -> Vec<f32> {
+        w.iter().zip(u).map(|(&w, &u)| (w - u / c) as f32).collect()
+    };
     for run in 0..opts.runs.max(1) {
-        let nf = feats.len();
         let mut w = vec![0f64; nf * l];
         let mut u = vec![0f64; nf * l];
         let mut tw = vec![0f64; l * l + l]; // start, then trans
@@ -706,38 +873,42 @@ pub fn train(
         let mut order: Vec<usize> = (0..data.len()).collect();
         let mut rng = Rng(opts.seed.wrapping_add(run as u64));
         let mut em: Vec<f32> = Vec::new();
-        let averaged = |w: &[f64], u: &[f64], c: f64| -> Vec<f32> {
-            w.iter().zip(u).map(|(&w, &u)| (w - u / c) as f32).collect()
-        };
         for epoch in 1..=opts.epochs {
             for i in (1..order.len()).rev() {
                 let j = rng.below(i + 1);
                 order.swap(i, j);
             }
             let (mut correct, mut total) = (0usize, 0usize);
-            let tws: Vec<f32> = tw.iter().map(|&x| x as f32).collect();
-            let mut tws = tws;
+            let mut tws: Vec<f32> = tw.iter().map(|&x| x as f32).collect();
             for &si in &order {
-                let (gold, fs) = &data[si];
+                let gold = data[si].0;
+                let (fv, ends) = &ids[si];
+                let tokf = |i: usize| {
+                    let a = if i == 0 { 0 } else { ends[i - 1] as usize };
+                    &fv[a..ends[i] as usize]
+                };
                 let n = gold.len();
+                if n == 0 {
+                    continue;
+                }
                 em.clear();
                 em.resize(n * l, 0.0);
-                for (i, v) in fs.iter().enumerate() {
+                for i in 0..n {
                     let row = &mut em[i * l..(i + 1) * l];
-                    for &f in v {
+                    for &f in tokf(i) {
                         let ws = &w[f as usize * l..(f as usize + 1) * l];
                         for (r, &x) in row.iter_mut().zip(ws) {
                             *r += x as f32;
                         }
                     }
                 }
-                let pred = viterbi(&em, &tws[l..], &tws[..l], &kinds, n);
+                let pred = viterbi(&em, &tws[l..], &tws[..l], kinds, n);
                 total += n;
                 correct += pred.iter().zip(gold).filter(|(a, b)| a == b).count();
-                if pred != *gold {
+                if pred != gold {
                     for i in 0..n {
                         if pred[i] != gold[i] {
-                            for &f in &fs[i] {
+                            for &f in tokf(i) {
                                 let f = f as usize * l;
                                 w[f + gold[i]] += 1.0;
                                 u[f + gold[i]] += c;
@@ -762,16 +933,20 @@ pub fn train(
                 }
                 c += 1.0;
             }
-            let value = if let Some(dev) = &opts.dev {
-                let t = averaged(&tw, &tu, c);
-                model.start = t[..l].to_vec();
-                model.trans = t[l..].to_vec();
-                model.weights = averaged(&w, &u, c);
-                crate::evaluate(&model, dev).f1()
-            } else {
-                correct as f64 / total.max(1) as f64
+            let value = match dev.as_mut() {
+                Some(dev) => {
+                    let t = averaged(&tw, &tu, c);
+                    let st = Stage {
+                        feats: feats.clone(),
+                        weights: averaged(&w, &u, c),
+                        trans: t[l..].to_vec(),
+                        start: t[..l].to_vec(),
+                    };
+                    dev(&st)
+                }
+                None => correct as f64 / total.max(1) as f64,
             };
-            progress(run * opts.epochs + epoch, value);
+            progress(epoch_base + run * opts.epochs + epoch, value);
         }
         let t = averaged(&tw, &tu, c);
         let weights = averaged(&w, &u, c);
@@ -784,8 +959,6 @@ pub fn train(
     }
     let runs = opts.runs.max(1) as f64;
     let t: Vec<f32> = sum_t.iter().map(|&x| (x / runs) as f32).collect();
-    model.start = t[..l].to_vec();
-    model.trans = t[l..].to_vec();
     let weights: Vec<f32> = sum_w.iter().map(|&x| (x / runs) as f32).collect();
     // Drop features whose weights are all zero.
     let mut kept: Vec<(u64, u32)> = feats.iter().map(|(&h, &f)| (h, f)).collect();
@@ -799,8 +972,196 @@ pub fn train(
             new_w.extend_from_slice(ws);
         }
     }
-    model.feats = new_feats;
-    model.weights = new_w;
+    Stage {
+        feats: new_feats,
+        weights: new_w,
+        trans: t[l..].to_vec(),
+        start: t[..l].to_vec(),
+    }
+}
+
+/// Trains the tagger. The first stage is `opts.runs` averaged structured
+/// perceptrons (seeds `opts.seed`, `opts.seed + 1`, …) whose weights are
+/// averaged. With `opts.stacked`, a second stage is trained on the local
+/// features plus document features computed from first-stage labels; its
+/// training labels come from a jackknife (`opts.folds` first stages, each
+/// trained without one contiguous block of sentences and labelling it), so
+/// they are as noisy as on new text. Deterministic for fixed inputs and
+/// options. `progress(epoch, value)` is called after each epoch of each run
+/// of the first stage and then of the second (numbered from 1 on) with the
+/// dev F1 if `opts.dev` is set, else the training token accuracy.
+pub fn train(
+    sentences: &[Sentence],
+    clusters: &Clusters,
+    opts: &TrainOptions,
+    progress: &mut dyn FnMut(usize, f64),
+) -> Model {
+    train_logged(sentences, clusters, opts, progress, &mut |_| {})
+}
+
+/// [`train`], with messages about its phases.
+pub(crate) fn train_logged(
+    sentences: &[Sentence],
+    clusters: &Clusters,
+    opts: &TrainOptions,
+    progress: &mut dyn FnMut(usize, f64),
+    log: &mut dyn FnMut(&str),
+) -> Model {
+    let labels = label_set(sentences);
+    let kinds = label_kinds(&labels);
+    let gaz = if opts.features & flags::GAZ != 0 {
+        build_gaz(sentences, &labels)
+    } else {
+        HashMap::new()
+    };
+    // Jackknifed gazetteers: the sentences of fold `k` (contiguous folds, so
+    // that a document stays in one) see the gazetteer of the other folds,
+    // as a new sentence sees the one of the whole training set.
+    let nfold = GAZ_FOLDS.min(sentences.len().max(1));
+    let fold_of = |i: usize| i * nfold / sentences.len().max(1);
+    let fold_gaz: Vec<HashMap<String, u8>> = if opts.features & flags::GAZ != 0 {
+        (0..nfold)
+            .map(|k| {
+                let rest: Vec<Sentence> = sentences
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| fold_of(*i) != k)
+                    .map(|(_, s)| s.clone())
+                    .collect();
+                build_gaz(&rest, &labels)
+            })
+            .collect()
+    } else {
+        vec![HashMap::new(); nfold]
+    };
+    // Gold label ids, token infos and local features.
+    let mut golds: Vec<Vec<usize>> = Vec::new();
+    let mut infos: Vec<Vec<TokInfo>> = Vec::new();
+    for (si, s) in sentences.iter().enumerate() {
+        let n = s.tokens.len().min(s.tags.len());
+        if n == 0 {
+            continue;
+        }
+        let gl = gaz_lookup(&fold_gaz[fold_of(si)]);
+        golds.push(
+            repair(&s.tags[..n])
+                .iter()
+                .map(|t| labels.iter().position(|x| x == t).unwrap_or(0))
+                .collect(),
+        );
+        infos.push(
+            s.tokens[..n]
+                .iter()
+                .map(|t| tok_info(t, clusters, &gl))
+                .collect(),
+        );
+    }
+    let local: Vec<Flat> = infos
+        .iter()
+        .map(|inf| local_flat(inf, opts.features))
+        .collect();
+    let mut model = Model {
+        labels,
+        kinds: kinds.clone(),
+        features: opts.features,
+        clusters: clusters.clone(),
+        gaz,
+        first: Stage::default(),
+        second: None,
+        window: opts.window.min(10_000) as u32,
+        joint: JointMap::default(),
+        o_penalty: 0.0,
+    };
+    let data: Vec<Example<'_>> = golds
+        .iter()
+        .zip(&local)
+        .map(|(g, f)| (g.as_slice(), vec![f]))
+        .collect();
+    log(&format!("first stage: {} sentences", data.len()));
+    let mut probe = model.clone();
+    let first = {
+        let mut dev_f1 = |st: &Stage| {
+            probe.first = st.clone();
+            crate::evaluate(&probe, opts.dev.as_deref().unwrap_or_default()).f1()
+        };
+        let dev: Option<&mut dyn FnMut(&Stage) -> f64> = if opts.dev.is_some() {
+            Some(&mut dev_f1)
+        } else {
+            None
+        };
+        perceptron(&data, &kinds, opts, dev, 0, progress)
+    };
+    model.first = first;
+    if !opts.stacked {
+        return model;
+    }
+    // Jackknife: first-stage labels of every training sentence from a first
+    // stage that did not see its block.
+    let k = opts.folds.clamp(2, data.len().max(2));
+    let block = |i: usize| i * k / data.len().max(1);
+    log(&format!("jackknife: {k} first stages"));
+    let parts: Vec<Vec<Vec<usize>>> = {
+        use rayon::prelude::*;
+        (0..k)
+            .into_par_iter()
+            .map(|b| {
+                let train_b: Vec<Example<'_>> = data
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| block(*i) != b)
+                    .map(|(_, e)| e.clone())
+                    .collect();
+                let st = perceptron(&train_b, &kinds, opts, None, 0, &mut |_, _| {});
+                local
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| block(*i) == b)
+                    .map(|(_, f)| st.decode(&kinds, &[f], 0.0))
+                    .collect()
+            })
+            .collect()
+    };
+    let pred1: Vec<Vec<usize>> = parts.into_iter().flatten().collect();
+    let correct: usize = pred1
+        .iter()
+        .zip(&golds)
+        .map(|(p, g)| p.iter().zip(g).filter(|(a, b)| a == b).count())
+        .sum();
+    let total: usize = golds.iter().map(|g| g.len()).sum();
+    log(&format!(
+        "jackknifed first-stage token accuracy {:.4}",
+        correct as f64 / total.max(1) as f64
+    ));
+    let doc = doc_flats(&infos, &pred1, &kinds, opts.window);
+    let data2: Vec<Example<'_>> = golds
+        .iter()
+        .zip(&local)
+        .zip(&doc)
+        .map(|((g, f), d)| (g.as_slice(), vec![f, d]))
+        .collect();
+    log("second stage");
+    let mut probe = model.clone();
+    let second = {
+        let mut dev_f1 = |st: &Stage| {
+            probe.second = Some(st.clone());
+            crate::evaluate(&probe, opts.dev.as_deref().unwrap_or_default()).f1()
+        };
+        let dev: Option<&mut dyn FnMut(&Stage) -> f64> = if opts.dev.is_some() {
+            Some(&mut dev_f1)
+        } else {
+            None
+        };
+        perceptron(
+            &data2,
+            &kinds,
+            opts,
+            dev,
+            opts.runs.max(1) * opts.epochs,
+            progress,
+        )
+    };
+    model.joint = joint_of(&model.first, Some(&second));
+    model.second = Some(second);
     model
 }
 

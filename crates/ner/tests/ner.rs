@@ -13,6 +13,12 @@ fn toy() -> Vec<Sentence> {
 }
 
 fn toy_clusters() -> Clusters {
+    let mut c = toy_cluster_ids();
+    c.set_context("نوران", [0, 2, 0]);
+    c
+}
+
+fn toy_cluster_ids() -> Clusters {
     Clusters::from_entries(
         vec![4, 16],
         [
@@ -196,14 +202,48 @@ fn load_rejects_corrupt_models() {
 }
 
 #[test]
+fn stacked_model_tags_documents() {
+    let m = toy_model(5);
+    assert!(m.is_stacked());
+    let a: &[&str] = &["زار", "كريم", "الزين", "مدينة", "نوران"];
+    let b: &[&str] = &["وصل", "سامي", "إلى", "نوران"];
+    let out = m.tag_document(&[a, b]);
+    assert_eq!(out.len(), 2);
+    assert_eq!((out[0].len(), out[1].len()), (5, 4));
+    assert_eq!(out[0], tags(&["O", "B-PER", "I-PER", "O", "B-LOC"]));
+    // a sentence on its own is a document of one sentence
+    assert_eq!(m.tag_document(&[b]).pop().unwrap(), m.tag(b));
+    assert!(m.tag_document(&[]).is_empty());
+    let empty: &[&str] = &[];
+    assert_eq!(m.tag_document(&[empty, b])[0], Vec::<String>::new());
+    // without stacking there is one stage
+    let opts = TrainOptions {
+        epochs: 8,
+        stacked: false,
+        ..TrainOptions::default()
+    };
+    let m1 = train(&toy(), &toy_clusters(), &opts, &mut |_, _| {});
+    assert!(!m1.is_stacked());
+    assert!(m1.num_features() < m.num_features());
+    assert_eq!(evaluate(&m1, &toy()).f1(), 1.0);
+}
+
+#[test]
 fn clusters_tsv_round_trip() {
-    let c = toy_clusters();
+    let mut c = toy_cluster_ids();
+    c.set_stats("نوران", 5, 0);
+    c.set_context("نوران", [0, 3, 1]);
     let mut buf = Vec::new();
     c.save(&mut buf).unwrap();
     let d = Clusters::load(&buf[..]).unwrap();
     assert_eq!(c, d);
     assert_eq!(d.get("نوران"), Some(&[1u16, 5][..]));
     assert_eq!(d.get("غائب"), None);
+    assert_eq!(d.context("نوران"), Some([0, 3, 1]));
+    assert_eq!(d.context("غائب"), None);
+    assert!(
+        Clusters::load(&b"#rasd-clusters\t4\nword\t1\n#rasd-context\nword\t1\t5\t0\n"[..]).is_err()
+    );
     assert!(Clusters::load(&b"word\t1\n"[..]).is_err());
     assert!(Clusters::load(&b"#rasd-clusters\t4\nword\t9\n"[..]).is_err());
 }
@@ -228,7 +268,7 @@ proptest! {
     fn load_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = Model::load(&bytes[..]);
         // also behind a valid-looking header
-        let mut v = b"RASDNER\0\x01\0\0\0".to_vec();
+        let mut v = b"RASDNER\0\x02\0\0\0".to_vec();
         v.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         v.extend_from_slice(&[0u8; 8]);
         v.extend_from_slice(&bytes);

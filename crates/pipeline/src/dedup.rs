@@ -3,7 +3,9 @@
 //! signatures: no pair is ever recomputed) and then added to it. LSH
 //! candidates whose estimate is plausible are verified with the exact
 //! Jaccard similarity of the two shingle sets, so a stored pair is a true
-//! pair at the threshold.
+//! pair at the threshold. A candidate already in the article's duplicate
+//! group (through another member) is not verified again: each article is
+//! linked to every group it belongs to, not to every member of it.
 
 use rasd_dedup::{
     estimate_jaccard, exact_jaccard, group_duplicates, DedupConfig, LshIndex, MinHasher, Shingler,
@@ -66,6 +68,15 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
             );
         }
     }
+    // Duplicate groups so far: a candidate already linked to the article
+    // through its group is not verified again, so a report copied a
+    // thousand times costs a thousand checks, not half a million.
+    let mut groups = Groups::default();
+    if !force {
+        for p in store.duplicate_pairs()? {
+            groups.union(p.a, p.b);
+        }
+    }
     let below = if force { i64::MAX } else { DEDUP_VERSION };
     let mut after = 0;
     loop {
@@ -92,8 +103,14 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
         let mut out = Vec::with_capacity(signed.len());
         for (id, sh, sig) in signed {
             if !sig.is_empty() {
-                for c in index.query(&sig) {
+                let mut identical = false;
+                let mut cands = index.query(&sig);
+                cands.sort_unstable();
+                for c in cands {
                     let c = c as i64;
+                    if groups.find(c) == groups.find(id) {
+                        continue;
+                    }
                     sum.candidates += 1;
                     let estimate = estimate_jaccard(&sig, &sigs[&c]);
                     if estimate < VERIFY_ABOVE {
@@ -114,10 +131,16 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
                             jaccard,
                             estimate,
                         });
+                        groups.union(c, id);
+                        identical |= jaccard >= 1.0;
                     }
                 }
-                index.insert(id as u64, &sig);
-                sigs.insert(id, sig.clone());
+                // An identical shingle set adds nothing to the index: every
+                // later copy finds the one already there.
+                if !identical {
+                    index.insert(id as u64, &sig);
+                    sigs.insert(id, sig.clone());
+                }
             }
             out.push(ArticleSignature {
                 article_id: id,
@@ -132,6 +155,36 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
     }
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+/// Union–find over article ids.
+#[derive(Default)]
+struct Groups {
+    parent: HashMap<i64, i64>,
+}
+
+impl Groups {
+    fn find(&mut self, mut x: i64) -> i64 {
+        while let Some(&p) = self.parent.get(&x) {
+            if p == x {
+                break;
+            }
+            let gp = self.parent.get(&p).copied().unwrap_or(p);
+            self.parent.insert(x, gp);
+            x = p;
+        }
+        x
+    }
+
+    fn union(&mut self, a: i64, b: i64) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The lower id is the root: deterministic.
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            self.parent.insert(hi, lo);
+            self.parent.entry(lo).or_insert(lo);
+        }
+    }
 }
 
 /// A member of a duplicate group.

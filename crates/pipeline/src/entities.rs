@@ -9,7 +9,7 @@ use rasd_store::{ArticleEntities, EntityRecord, Store, StoreError};
 use std::sync::OnceLock;
 
 /// Version of the entity annotations; older ones are redone by `process`.
-pub const ENTITY_VERSION: i64 = 2;
+pub const ENTITY_VERSION: i64 = 3;
 
 fn model() -> Option<&'static rasd_ner::Model> {
     static WARNED: OnceLock<()> = OnceLock::new();
@@ -30,15 +30,24 @@ pub fn ner_mentions(text: &str, field: Field) -> Vec<Mention> {
         return Vec::new();
     };
     let mut out = Vec::new();
+    // The field's sentences are tagged together: the model's second stage
+    // sees how the same words were read in the neighbouring sentences.
+    let mut sents = Vec::new();
     for (s, e) in rasd_text::sentences(text) {
-        let sent = &text[s..e];
-        let toks = rasd_text::tokenize(sent);
-        if toks.is_empty() {
-            continue;
+        let toks = rasd_text::tokenize(&text[s..e]);
+        if !toks.is_empty() {
+            sents.push((s, toks));
         }
-        let words: Vec<&str> = toks.iter().map(|t| t.text(sent)).collect();
-        let tags = model.tag(&words);
-        for (a, b, ty) in rasd_ner::entities(&words, &tags) {
+    }
+    let words: Vec<Vec<&str>> = sents
+        .iter()
+        .map(|(s, toks)| toks.iter().map(|t| &text[s + t.start..s + t.end]).collect())
+        .collect();
+    let refs: Vec<&[&str]> = words.iter().map(Vec::as_slice).collect();
+    let tagged = model.tag_document(&refs);
+    for (((s, toks), words), tags) in sents.iter().zip(&words).zip(&tagged) {
+        let (s, toks) = (*s, toks);
+        for (a, b, ty) in rasd_ner::entities(words, tags) {
             let Some(etype) = EntityType::parse(&ty) else {
                 continue;
             };

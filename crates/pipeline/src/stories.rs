@@ -84,10 +84,18 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         chunk.push((s.id, s.article));
         if chunk.len() >= 2000 {
             flush(&mut chunk, &mut gathered);
+            tracing::debug!(
+                seconds = t0.elapsed().as_secs_f64(),
+                "stories: bodies read, terms counted"
+            );
         }
         true
     })?;
     flush(&mut chunk, &mut gathered);
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        "stories: bodies read, terms counted"
+    );
 
     // Knowledge-base persons and organisations of each article.
     let mut kb: HashMap<i64, EntityRecord> = HashMap::new();
@@ -130,6 +138,7 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         members.push((g.id, got.story, got.score));
     }
 
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "stories: clustered");
     // Story records.
     let by_id: HashMap<i64, &Gathered> = gathered.iter().map(|g| (g.id, g)).collect();
     let mut records = Vec::with_capacity(c.stories.len());
@@ -246,6 +255,10 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         sum.multi_article_stories += (r.articles.len() > 1) as u64;
         sum.largest = sum.largest.max(r.articles.len() as u64);
     }
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        "stories: records and vectors built"
+    );
     store.write_stories(&records, &rows, &vectors)?;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)

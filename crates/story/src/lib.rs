@@ -48,6 +48,8 @@ pub struct Params {
     pub article_terms: usize,
     /// Terms kept per story centroid.
     pub centroid_terms: usize,
+    /// The article's heaviest terms that look up candidate stories.
+    pub candidate_terms: usize,
     /// Weight of the text cosine in the score (the rest is actors).
     pub text_weight: f32,
     /// Score needed to join a story the same day.
@@ -73,6 +75,7 @@ impl Default for Params {
         Params {
             article_terms: 40,
             centroid_terms: 120,
+            candidate_terms: 12,
             text_weight: 0.75,
             threshold: 0.30,
             per_day: 0.006,
@@ -110,6 +113,8 @@ pub struct Story {
     norm: f32,
     /// Entity key → (members that name it, mentions over the members).
     pub entities: HashMap<String, (u32, u32)>,
+    /// The core actors, recomputed when a member joins.
+    core: Vec<String>,
 }
 
 impl Story {
@@ -138,22 +143,21 @@ impl Story {
 
     /// The core actors: the entities most members name, with at least
     /// `core_min_count` mentions.
-    fn core(&self, p: &Params) -> Vec<&str> {
+    fn compute_core(&self, p: &Params) -> Vec<String> {
         self.top_entities(p.core_actors)
             .into_iter()
             .filter(|(_, _, m)| *m >= p.core_min_count)
-            .map(|(k, _, _)| k)
+            .map(|(k, _, _)| k.to_string())
             .collect()
     }
 
-    fn add(
-        &mut self,
-        id: i64,
-        day: Option<i32>,
-        vec: &[(u32, f32)],
-        a: &ArticleInput,
-        keep: usize,
-    ) {
+    /// The core actors.
+    pub fn core(&self) -> &[String] {
+        &self.core
+    }
+
+    fn add(&mut self, id: i64, day: Option<i32>, vec: &[(u32, f32)], a: &ArticleInput, p: &Params) {
+        let keep = p.centroid_terms;
         if let Some(day) = day {
             if self.first_day.is_none() {
                 self.first_day = Some(day);
@@ -178,6 +182,7 @@ impl Story {
             e.0 += 1;
             e.1 += c;
         }
+        self.core = self.compute_core(p);
     }
 }
 
@@ -255,6 +260,17 @@ impl Clusterer {
         v
     }
 
+    /// Whether a story is within the active window of a day.
+    fn active(&self, s: u32, day: Option<i32>) -> bool {
+        let s = &self.stories[s as usize];
+        match (day, s.first_day, s.last_day) {
+            (Some(d), Some(first), Some(last)) => {
+                d <= last + self.params.active_days && d >= first - self.params.active_days
+            }
+            _ => true,
+        }
+    }
+
     fn score(&self, s: &Story, vec: &[(u32, f32)], a: &ArticleInput) -> Option<f32> {
         let p = &self.params;
         let text = if s.norm > 0.0 {
@@ -265,7 +281,7 @@ impl Clusterer {
         } else {
             0.0
         };
-        let core = s.core(p);
+        let core = &s.core;
         let named = core
             .iter()
             .filter(|k| a.entities.iter().any(|(e, _)| e == *k))
@@ -295,11 +311,17 @@ impl Clusterer {
         let (story, score) = match dup_story {
             Some(s) => (Some(s), 1.0),
             None => {
-                // Candidates: stories sharing a heavy term or an entity.
+                // Candidates: active stories sharing one of the article's
+                // heaviest terms, and any story sharing an actor (late
+                // joins need the core actors).
                 let mut cands: Vec<u32> = Vec::new();
-                for (t, _) in vec.iter() {
-                    if let Some(ss) = self.term_index.get(t) {
-                        cands.extend(ss);
+                let mut heavy: Vec<&(u32, f32)> = vec.iter().collect();
+                heavy.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                for (t, _) in heavy.into_iter().take(self.params.candidate_terms) {
+                    for &s in self.term_index.get(t).into_iter().flatten() {
+                        if self.active(s, a.day) {
+                            cands.push(s);
+                        }
                     }
                 }
                 for (k, _) in &a.entities {
@@ -328,9 +350,8 @@ impl Clusterer {
             self.stories.push(Story::default());
             (self.stories.len() - 1) as u32
         });
-        let keep = self.params.centroid_terms;
         let before: Vec<u32> = self.stories[s as usize].centroid.keys().copied().collect();
-        self.stories[s as usize].add(a.id, a.day, &vec, a, keep);
+        self.stories[s as usize].add(a.id, a.day, &vec, a, &self.params);
         // Index the story under its (new) centroid terms and entities. Terms
         // pruned from the centroid stay indexed: a stale entry only costs a
         // candidate check.
@@ -356,12 +377,11 @@ impl Clusterer {
     /// Stories that share core actors with `story`, with how many they
     /// share, most shared first.
     pub fn linked(&self, story: usize) -> Vec<(usize, usize)> {
-        let p = &self.params;
-        let core = self.stories[story].core(p);
+        let core = &self.stories[story].core;
         let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
-        for k in &core {
-            for &s in self.entity_index.get(*k).into_iter().flatten() {
-                if s as usize != story && self.stories[s as usize].core(p).contains(k) {
+        for k in core {
+            for &s in self.entity_index.get(k).into_iter().flatten() {
+                if s as usize != story && self.stories[s as usize].core.contains(k) {
                     *counts.entry(s).or_default() += 1;
                 }
             }
