@@ -6,12 +6,7 @@
 # comparison with the Python peer dateparser on the test table (bench/time_peers.py).
 # Usage: bench/annotate_speed.sh [RUNS]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="$root/../shared/corpora/saudinewsnet"
-if [ ! -d "$corpus" ]; then
-  echo "skip: $corpus not found (the benchmark needs ../shared beside the repo)"
-  exit 0
-fi
+source "$(dirname "$0")/common.sh"
 runs="${1:-3}"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml"
 rasd="$root/target/release/rasd"

@@ -16,12 +16,7 @@
 #
 # Usage: bench/dedup_snn.sh [RUNS]   (default 3)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="$root/../shared/corpora/saudinewsnet"
-if [ ! -d "$corpus" ]; then
-  echo "skip: $corpus not found (the benchmark needs ../shared beside the repo)"
-  exit 0
-fi
+source "$(dirname "$0")/common.sh"
 if ! python3 -c "import datasketch" 2>/dev/null; then
   echo "skip: python3 module datasketch not installed (pip install datasketch)"
   exit 0

@@ -4,12 +4,7 @@
 # the time of a re-ingest (everything already stored).
 # Usage: bench/ingest_saudinewsnet.sh [RUNS]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="$root/../shared/corpora/saudinewsnet"
-if [ ! -d "$corpus" ]; then
-  echo "skip: $corpus not found (the benchmark needs ../shared beside the repo)"
-  exit 0
-fi
+source "$(dirname "$0")/common.sh"
 runs="${1:-3}"
 # INGEST_FLAGS=--no-entities times storage and time expressions alone.
 INGEST_FLAGS="${INGEST_FLAGS:-}"

@@ -7,12 +7,7 @@
 # stories with their first and last titles for a coherence spot-check.
 # Usage: bench/stories_snn.sh [RUNS]   (default 3)
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-corpus="$root/../shared/corpora/saudinewsnet"
-if [ ! -d "$corpus" ]; then
-  echo "skip: $corpus not found (the benchmark needs ../shared beside the repo)"
-  exit 0
-fi
+source "$(dirname "$0")/common.sh"
 runs="${1:-3}"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
 rasd="${CARGO_TARGET_DIR:-$root/target}/release/rasd"
