@@ -1,6 +1,7 @@
 //! `rasd`: the command-line interface. A thin layer over the library crates.
 
 mod annotate;
+mod events;
 mod ner;
 mod progress;
 mod show;
@@ -137,6 +138,36 @@ enum Command {
         /// How many.
         #[arg(long, default_value_t = 10)]
         top: usize,
+    },
+    /// List political events (PLOVER): who did what to whom, where and when, merged across the articles that report them.
+    Events {
+        /// JSON Lines, one event per line.
+        #[arg(long)]
+        json: bool,
+        /// CSV with a header (columns in the README).
+        #[arg(long, conflicts_with_all = ["json", "tsv"])]
+        csv: bool,
+        /// GDELT-like tab-separated values with a header (the same columns).
+        #[arg(long, conflicts_with = "json")]
+        tsv: bool,
+        /// Only these PLOVER types, comma-separated (CONSULT,ASSAULT).
+        #[arg(long = "type")]
+        etype: Option<String>,
+        /// Only events with this actor (source or target): part of a name, an English name, or an entity id.
+        #[arg(long)]
+        actor: Option<String>,
+        /// Only events with an actor or place of this country (ISO alpha-3, or alpha-2 for places).
+        #[arg(long)]
+        country: Option<String>,
+        /// Only events on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only events on or before this date.
+        #[arg(long)]
+        until: Option<String>,
+        /// Include negated events (`لم يزر`).
+        #[arg(long)]
+        negated: bool,
     },
     /// Train, evaluate and inspect the NER model.
     Ner {
@@ -418,6 +449,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Events {
+            json,
+            csv,
+            tsv,
+            etype,
+            actor,
+            country,
+            since,
+            until,
+            negated,
+        } => {
+            let format = if json {
+                events::Format::Json
+            } else if csv {
+                events::Format::Csv
+            } else if tsv {
+                events::Format::Tsv
+            } else {
+                events::Format::Text
+            };
+            let filter = events::Filter {
+                etype,
+                actor,
+                country,
+                since,
+                until,
+                negated,
+            };
+            events::run(&open(&cli.db)?, format, &filter)
         }
         Command::Duplicates { json, min_size } => {
             stories::duplicates(&open(&cli.db)?, json, min_size)

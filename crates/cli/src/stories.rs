@@ -171,7 +171,28 @@ pub fn story(store: &SqliteStore, db: &Path, id: i64, json: bool) -> Result<Exit
         }
     }
     rows.sort();
-    writeln!(out, "timeline:")?;
+    if !r.events.is_empty() {
+        let mut evs = Vec::new();
+        store.events(&mut |e| {
+            if r.events.contains(&e.id) {
+                evs.push(e);
+            }
+            true
+        })?;
+        evs.sort_by(|a, b| (&a.date, a.id).cmp(&(&b.date, b.id)));
+        let dated: Vec<&str> = evs.iter().filter_map(|e| e.date.as_deref()).collect();
+        writeln!(
+            out,
+            "events ({}, {} … {}):",
+            evs.len(),
+            dated.first().unwrap_or(&"-"),
+            dated.last().unwrap_or(&"-")
+        )?;
+        for e in &evs {
+            writeln!(out, "{}", crate::events::line(e))?;
+        }
+    }
+    writeln!(out, "articles:")?;
     for (date, a, title, source) in rows {
         let copies: Vec<String> = copy_of
             .iter()

@@ -9,6 +9,7 @@
 pub mod annotate;
 pub mod dedup;
 pub mod entities;
+pub mod events;
 pub mod stories;
 
 use rasd_doc::TimeMention;
@@ -91,6 +92,8 @@ pub struct Summary {
     pub knowledge_base: Option<entities::KbSummary>,
     /// Near-duplicate checks of the new articles.
     pub duplicates: Option<dedup::DedupSummary>,
+    /// The events after this run (rebuilt when articles were added).
+    pub events: Option<events::EventSummary>,
     /// The stories after this run (rebuilt when articles were added).
     pub stories: Option<stories::StorySummary>,
     pub seconds: f64,
@@ -318,6 +321,9 @@ pub fn ingest(
     }
     if sum.articles_new > 0 {
         sum.duplicates = Some(dedup::update_duplicates(store, false)?);
+        if opts.entities {
+            sum.events = Some(events::rebuild_events(store)?);
+        }
         sum.stories = Some(stories::rebuild_stories(store)?);
     }
     progress.finish();
@@ -375,6 +381,7 @@ pub struct ProcessSummary {
     pub mentions: u64,
     pub knowledge_base: Option<entities::KbSummary>,
     pub duplicates: Option<dedup::DedupSummary>,
+    pub events: Option<events::EventSummary>,
     pub stories: Option<stories::StorySummary>,
     pub seconds: f64,
 }
@@ -415,6 +422,9 @@ pub fn process(
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }
     let dups = dedup::update_duplicates(store, force)?;
+    if sum.entity_articles > 0 || force {
+        sum.events = Some(events::rebuild_events(store)?);
+    }
     if sum.entity_articles > 0 || dups.articles > 0 || force {
         sum.stories = Some(stories::rebuild_stories(store)?);
     }

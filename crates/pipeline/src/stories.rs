@@ -139,6 +139,15 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
     }
 
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "stories: clustered");
+    // Events by article, in date order, for the timelines.
+    let mut events: Vec<(Option<String>, i64, Vec<i64>)> = Vec::new();
+    store.events(&mut |e| {
+        if !e.negated {
+            events.push((e.date.clone(), e.id, e.articles.clone()));
+        }
+        true
+    })?;
+    events.sort();
     // Story records.
     let by_id: HashMap<i64, &Gathered> = gathered.iter().map(|g| (g.id, g)).collect();
     let mut records = Vec::with_capacity(c.stories.len());
@@ -221,6 +230,11 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
             sources,
             entities,
             terms,
+            events: events
+                .iter()
+                .filter(|(_, _, arts)| arts.iter().any(|a| set.contains(a)))
+                .map(|(_, id, _)| *id)
+                .collect(),
             linked: c
                 .linked(i)
                 .into_iter()

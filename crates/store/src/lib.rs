@@ -111,6 +111,81 @@ pub struct StoryEntity {
     pub articles: u32,
 }
 
+/// An entity of one article as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredDocEntity {
+    pub entity: rasd_entity::DocEntity,
+    pub kb_id: Option<i64>,
+    pub mentions: Vec<rasd_entity::Mention>,
+}
+
+/// An actor of an event: a knowledge-base entity, or a country only.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EventActor {
+    /// Knowledge-base entity id (null for a country named only by a
+    /// demonym or a capital: `الوفد الروسي`, `موسكو`).
+    pub entity: Option<i64>,
+    pub name: String,
+    pub name_en: Option<String>,
+    /// ISO alpha-3, as in CAMEO.
+    pub country: Option<String>,
+    pub sector: Option<String>,
+}
+
+/// Where an event took place.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EventPlace {
+    pub entity: Option<i64>,
+    pub name: String,
+    pub name_en: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// ISO alpha-2 (the gazetteer's).
+    pub country: Option<String>,
+}
+
+/// One sentence of one article that reports an event.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EventMentionRecord {
+    pub article: i64,
+    pub field: String,
+    /// Byte span of the sentence in the field's text.
+    pub sentence: [usize; 2],
+    /// Byte span of the trigger in the field's text.
+    pub trigger: [usize; 2],
+    pub text: String,
+    pub trigger_text: String,
+    pub confidence: f32,
+}
+
+/// A political event (PLOVER), merged across the articles that report it
+/// (`rasd events --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EventRecord {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub etype: String,
+    pub mode: Option<String>,
+    pub intent: bool,
+    pub negated: bool,
+    pub source: Option<EventActor>,
+    pub target: Option<EventActor>,
+    pub place: Option<EventPlace>,
+    /// ISO date (or month, year) of the event.
+    pub date: Option<String>,
+    pub date_grain: Option<String>,
+    /// `text` when a time expression of the sentence gave the date,
+    /// `published` when it is the article's publication date.
+    pub date_source: Option<String>,
+    pub mentions: Vec<EventMentionRecord>,
+    pub articles: Vec<i64>,
+    /// Distinct publishers of the articles.
+    pub num_sources: u32,
+    pub num_articles: u32,
+    /// The highest confidence of its mentions.
+    pub confidence: f32,
+}
+
 /// A story as stored and listed (`rasd stories --json`).
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StoryRecord {
@@ -130,6 +205,10 @@ pub struct StoryRecord {
     pub terms: Vec<String>,
     /// Stories sharing this one's core actors: `[story id, shared actors]`.
     pub linked: Vec<(i64, u32)>,
+    /// Its events (reported by at least one of its articles), in date order:
+    /// the timeline.
+    #[serde(default)]
+    pub events: Vec<i64>,
 }
 
 /// A knowledge-base entity as stored and listed (`rasd entities --json`).
@@ -323,6 +402,13 @@ pub trait Store {
     /// For every article, the knowledge-base entities it mentions and how
     /// many times: (article id, entity id, mentions), by article id.
     fn article_entity_counts(&self, f: &mut dyn FnMut(i64, i64, u32)) -> Result<()>;
+    /// The stored entities of one article, in index order, each with its
+    /// knowledge-base id and its mentions.
+    fn article_entities(&self, id: i64) -> Result<Vec<StoredDocEntity>>;
+    /// Replaces all events (one transaction).
+    fn write_events(&mut self, events: &[EventRecord]) -> Result<()>;
+    /// Events by id.
+    fn events(&self, f: &mut dyn FnMut(EventRecord) -> bool) -> Result<()>;
     /// Every article's term vector, in article id order.
     fn article_vectors(&self, f: &mut dyn FnMut(i64, Vec<(String, f32)>)) -> Result<()>;
 }

@@ -2,8 +2,8 @@
 
 use crate::{
     decompress, ArticleEntities, ArticleQuery, ArticleSignature, DupPair, EntityMention,
-    EntityRecord, InputBatch, InputStatus, Problem, Result, Stage, Stats, Store, StoreError,
-    StoredArticle, StoryRecord, WriteOutcome,
+    EntityRecord, EventRecord, InputBatch, InputStatus, Problem, Result, Stage, Stats, Store,
+    StoreError, StoredArticle, StoredDocEntity, StoryRecord, WriteOutcome,
 };
 use rasd_doc::{
     Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
@@ -147,6 +147,12 @@ CREATE INDEX story_articles_story ON story_articles(story_id);
 CREATE TABLE article_vectors (
     article_id INTEGER PRIMARY KEY REFERENCES articles(id),
     terms      TEXT NOT NULL
+);
+"#,
+    r#"
+CREATE TABLE events (
+    id     INTEGER PRIMARY KEY,
+    record TEXT NOT NULL
 );
 "#,
 ];
@@ -1031,6 +1037,90 @@ impl Store for SqliteStore {
         let mut rows = s.query([])?;
         while let Some(r) = rows.next()? {
             f(r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u32);
+        }
+        Ok(())
+    }
+
+    fn article_entities(&self, id: i64) -> Result<Vec<StoredDocEntity>> {
+        let mut out = Vec::new();
+        let mut s = self.conn.prepare_cached(
+            "SELECT data, entity_id FROM doc_entities WHERE article_id = ?1 ORDER BY idx",
+        )?;
+        let mut rows = s.query([id])?;
+        while let Some(r) = rows.next()? {
+            let d: String = r.get(0)?;
+            out.push(StoredDocEntity {
+                entity: parse_json(&d, &format!("entities of article {id}"))?,
+                kb_id: r.get(1)?,
+                mentions: Vec::new(),
+            });
+        }
+        let mut s = self.conn.prepare_cached(
+            "SELECT field, start, end, etype, doc_entity FROM mentions WHERE article_id = ?1 ORDER BY rowid",
+        )?;
+        let mut rows = s.query([id])?;
+        while let Some(r) = rows.next()? {
+            let what = format!("mentions of article {id}");
+            let field: String = r.get(0)?;
+            let etype: String = r.get(3)?;
+            let idx: i64 = r.get(4)?;
+            let m = rasd_entity::Mention {
+                field: Field::parse(&field).ok_or_else(|| StoreError::Corrupt {
+                    what: what.clone(),
+                    reason: format!("unknown field {field:?}"),
+                })?,
+                start: r.get::<_, i64>(1)? as usize,
+                end: r.get::<_, i64>(2)? as usize,
+                etype: rasd_entity::EntityType::parse(&etype).ok_or_else(|| {
+                    StoreError::Corrupt {
+                        what: what.clone(),
+                        reason: format!("unknown entity type {etype:?}"),
+                    }
+                })?,
+            };
+            match out.get_mut(idx as usize) {
+                Some(e) => e.mentions.push(m),
+                None => {
+                    return Err(StoreError::Corrupt {
+                        what,
+                        reason: format!("mention of a missing entity {idx}"),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn write_events(&mut self, events: &[EventRecord]) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM events", [])?;
+        {
+            let mut st = tx.prepare_cached("INSERT INTO events (id, record) VALUES (?1, ?2)")?;
+            for e in events {
+                let json = serde_json::to_string(e).map_err(|err| StoreError::Corrupt {
+                    what: format!("event {}", e.id),
+                    reason: err.to_string(),
+                })?;
+                st.execute(params![e.id, json])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn events(&self, f: &mut dyn FnMut(EventRecord) -> bool) -> Result<()> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT id, record FROM events ORDER BY id")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let rec: String = r.get(1)?;
+            if !f(parse_json(&rec, &format!("event {id}"))?) {
+                break;
+            }
         }
         Ok(())
     }

@@ -1,0 +1,491 @@
+//! Political events (PLOVER): every sentence of every article coded by
+//! `rasd-event` with the article's entity mentions and time expressions as
+//! arguments; actors the sentence leaves implicit fall back to the article's
+//! main actor, places to the article's focus place, dates to the
+//! publication date (recorded as such). Then the mentions of one real-world
+//! event across articles (same type, same actors, same date) are merged
+//! into one event with its articles and number of sources, as GDELT's
+//! NumArticles/NumSources.
+
+use crate::annotate::field_text;
+use rasd_doc::{Article, Field, TimeMention};
+use rasd_entity::EntityType;
+use rasd_event::{extract, ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
+use rasd_store::{
+    ArticleQuery, EntityRecord, EventActor, EventMentionRecord, EventPlace, EventRecord, Store,
+    StoreError, StoredDocEntity,
+};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Instant;
+
+/// Mentions below this confidence are not kept (generic nouns with no
+/// arguments, such as a bare `الزيارة`).
+pub const MIN_CONFIDENCE: f32 = 0.3;
+
+/// An actor slot of an event mention within one article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Slot {
+    /// Index of the article's entity.
+    Entity(usize),
+    /// ISO alpha-2 of a country named by a demonym, a capital or a visit.
+    Country(String, String),
+}
+
+/// One event mention of one article, arguments resolved in the article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleEvent {
+    pub field: Field,
+    pub etype: EventType,
+    pub mode: Option<String>,
+    pub intent: bool,
+    pub negated: bool,
+    pub reported: bool,
+    pub trigger: (usize, usize),
+    pub sentence: (usize, usize),
+    pub source: Option<Slot>,
+    pub target: Option<Slot>,
+    /// Index of the article's place entity.
+    pub place: Option<usize>,
+    /// ISO value and grain, and whether the text (`true`) or the
+    /// publication date gave it.
+    pub date: Option<(String, String, bool)>,
+    pub confidence: f32,
+}
+
+/// The date of a time expression when it names a day, month or year
+/// (`2024-06-02TEV` → `2024-06-02`); durations, sets and intervals do not
+/// date an event.
+fn date_of(t: &TimeMention) -> Option<(String, String)> {
+    let v = t.value.as_deref()?;
+    let ok = |s: &str| {
+        let b = s.as_bytes();
+        b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit)
+    };
+    if !ok(v) || v.contains('/') || v.contains('W') {
+        return None;
+    }
+    let date = v
+        .get(..10)
+        .filter(|d| d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-');
+    match date {
+        Some(d) => Some((d.to_string(), "day".to_string())),
+        None => Some((v.to_string(), t.grain.as_str().to_string())),
+    }
+}
+
+/// The events of one article. `entities` are the article's entities with
+/// their mentions; `timexes` its time expressions.
+/// `country_of` gives an entity's country (ISO alpha-2) from the knowledge
+/// base, when the article itself does not say it.
+pub fn article_events(
+    a: &Article,
+    entities: &[StoredDocEntity],
+    timexes: &[TimeMention],
+    country_of: &dyn Fn(usize) -> Option<String>,
+) -> Vec<ArticleEvent> {
+    // The article's main actor (the most mentioned person, else
+    // organisation) and focus place (the most mentioned linked place).
+    let most = |pred: &dyn Fn(&StoredDocEntity) -> bool| {
+        entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| pred(e))
+            .max_by_key(|(i, e)| (e.mentions.len(), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+    };
+    let main = most(&|e| e.entity.etype == EntityType::PER)
+        .or_else(|| most(&|e| e.entity.etype == EntityType::ORG));
+    let focus = most(&|e| e.entity.etype == EntityType::LOC && e.entity.place.is_some());
+    // The article's best-attested actor of a country (persons first) among
+    // those a sentence names, for a country named as the host of a meeting.
+    let actor_of = |code: &str, not: Option<usize>, field: Field, s0: usize, s1: usize| {
+        let of = |t: EntityType| {
+            most(&|e: &StoredDocEntity| {
+                e.entity.etype == t
+                    && e.mentions
+                        .iter()
+                        .any(|m| m.field == field && m.start >= s0 && m.end <= s1)
+                    && (e.entity.countries.iter().any(|(c, _)| c == code)
+                        || e.kb_id.is_some() && {
+                            let i = entities
+                                .iter()
+                                .position(|x| std::ptr::eq(x, e))
+                                .unwrap_or(usize::MAX);
+                            country_of(i).as_deref() == Some(code)
+                        })
+            })
+            .filter(|&i| Some(i) != not)
+        };
+        of(EntityType::PER).or_else(|| of(EntityType::ORG))
+    };
+    // A country as the place: the article's most mentioned city of that
+    // country is more precise (the dateline or the article's focus).
+    let gaz = rasd_geo::gazetteer();
+    let place_of = |i: usize| -> usize {
+        let p = entities[i].entity.place.and_then(|id| gaz.by_id(id));
+        match p {
+            Some(p) if p.kind == rasd_geo::PlaceKind::Country => most(&|e: &StoredDocEntity| {
+                e.entity
+                    .place
+                    .and_then(|id| gaz.by_id(id))
+                    .is_some_and(|q| q.kind == rasd_geo::PlaceKind::City && q.country == p.country)
+            })
+            .unwrap_or(i),
+            _ => i,
+        }
+    };
+    let published = a
+        .published
+        .as_ref()
+        .map(|d| (d.date().to_string(), "day".to_string(), false));
+    let mut out = Vec::new();
+    for field in [Field::Title, Field::Summary, Field::Body] {
+        let Some(text) = field_text(a, field) else {
+            continue;
+        };
+        let args: Vec<Arg> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| {
+                let kind = match e.entity.etype {
+                    EntityType::PER => ArgKind::Person,
+                    EntityType::ORG => ArgKind::Org,
+                    EntityType::LOC => ArgKind::Place,
+                    EntityType::MISC => ArgKind::Other,
+                };
+                e.mentions
+                    .iter()
+                    .filter(move |m| m.field == field)
+                    .map(move |m| Arg {
+                        start: m.start,
+                        end: m.end,
+                        kind,
+                        entity: i,
+                    })
+            })
+            .collect();
+        let times_here: Vec<&TimeMention> = timexes.iter().filter(|t| t.field == field).collect();
+        let times: Vec<TimeArg> = times_here
+            .iter()
+            .map(|t| TimeArg {
+                start: t.span.start,
+                end: t.span.end,
+                value: t.value.clone().unwrap_or_default(),
+                grain: t.grain.as_str().to_string(),
+            })
+            .collect();
+        for (s, e) in rasd_text::sentences(text) {
+            let input = SentenceInput {
+                text,
+                start: s,
+                end: e,
+                args: &args,
+                times: &times,
+            };
+            for ev in extract(&input) {
+                if ev.question || ev.hypothetical || ev.confidence < MIN_CONFIDENCE {
+                    continue;
+                }
+                let slot = |r: &Option<ActorRef>, implicit: Option<usize>| match r {
+                    Some(ActorRef::Entity(i)) => Some(Slot::Entity(*i)),
+                    Some(ActorRef::Country { code, start, end }) => Some(Slot::Country(
+                        code.clone(),
+                        text.get(*start..*end).unwrap_or("").to_string(),
+                    )),
+                    Some(ActorRef::Implicit) => implicit.map(Slot::Entity),
+                    None => None,
+                };
+                let source = slot(&ev.source, main);
+                let mut target = slot(&ev.target, None);
+                if matches!(
+                    ev.etype,
+                    EventType::Consult | EventType::Cooperate | EventType::Agree | EventType::Aid
+                ) {
+                    if let Some(Slot::Country(code, _)) = &target {
+                        let src = match &source {
+                            Some(Slot::Entity(i)) => Some(*i),
+                            _ => None,
+                        };
+                        // Only an actor of that country the same sentence
+                        // names: `زار ليبيا بدعوة من حفتر` is a visit to
+                        // Haftar, `حفتر يزور روسيا` stays a visit to Russia.
+                        let (s0, s1) = ev.sentence;
+                        if let Some(j) = actor_of(code, src, field, s0, s1) {
+                            target = Some(Slot::Entity(j));
+                        }
+                    }
+                }
+                if target == source {
+                    target = None;
+                }
+                // An event with neither actor says too little to keep.
+                if source.is_none() && target.is_none() {
+                    continue;
+                }
+                let date = ev
+                    .time
+                    .and_then(|i| times_here.get(i))
+                    .and_then(|t| date_of(t))
+                    .map(|(v, g)| (v, g, true))
+                    .or_else(|| published.clone());
+                out.push(ArticleEvent {
+                    field,
+                    etype: ev.etype,
+                    mode: ev.mode,
+                    intent: ev.intent,
+                    negated: ev.negated,
+                    reported: ev.reported,
+                    trigger: ev.trigger,
+                    sentence: ev.sentence,
+                    source,
+                    target,
+                    place: ev.place.or(focus).map(place_of),
+                    date,
+                    confidence: ev.confidence,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What an event rebuild did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EventSummary {
+    pub mentions: u64,
+    pub events: u64,
+    /// Events reported by more than one article.
+    pub multi_article: u64,
+    pub seconds: f64,
+}
+
+/// Types whose two actors play the same part: one meeting is one event
+/// whichever side the sentence names first.
+fn symmetric(t: EventType) -> bool {
+    matches!(t, EventType::Consult | EventType::Cooperate)
+}
+
+struct Loaded {
+    id: i64,
+    article: Article,
+    entities: Vec<StoredDocEntity>,
+    timexes: Vec<TimeMention>,
+}
+
+/// Codes every stored article and merges the mentions into events.
+pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError> {
+    let t0 = Instant::now();
+    let mut kb: HashMap<i64, EntityRecord> = HashMap::new();
+    store.entities(&mut |e| {
+        kb.insert(e.id, e);
+        true
+    })?;
+    let gaz = rasd_geo::gazetteer();
+    let mut ids = Vec::new();
+    store.articles(&ArticleQuery::default(), &mut |s| {
+        ids.push(s.id);
+        true
+    })?;
+    // Merge key → (event under construction, publishers).
+    type Key = (EventType, bool, bool, String, String, String);
+    let mut merged: BTreeMap<Key, (EventRecord, BTreeSet<String>, BTreeMap<String, u32>)> =
+        BTreeMap::new();
+    let mut sum = EventSummary::default();
+    for chunk in ids.chunks(500) {
+        let mut loaded = Vec::with_capacity(chunk.len());
+        for &id in chunk {
+            let Some(s) = store.article(id)? else {
+                continue;
+            };
+            loaded.push(Loaded {
+                id,
+                article: s.article,
+                entities: store.article_entities(id)?,
+                timexes: store.timexes(id)?,
+            });
+        }
+        let coded: Vec<Vec<ArticleEvent>> = loaded
+            .par_iter()
+            .map(|l| {
+                let country_of = |i: usize| {
+                    let k = kb.get(&l.entities.get(i)?.kb_id?)?;
+                    let c = k.country.as_deref()?;
+                    Some(rasd_geo::iso2(c).unwrap_or(c).to_string())
+                };
+                article_events(&l.article, &l.entities, &l.timexes, &country_of)
+            })
+            .collect();
+        for (l, evs) in loaded.iter().zip(coded) {
+            let publisher = l
+                .article
+                .publisher
+                .clone()
+                .or_else(|| l.article.source_label.clone())
+                .or_else(|| l.article.url.as_deref().and_then(rasd_ingest::url_host))
+                .unwrap_or_else(|| format!("article {}", l.id));
+            for ev in evs {
+                sum.mentions += 1;
+                let actor = |s: &Option<Slot>| -> Option<EventActor> {
+                    match s.as_ref()? {
+                        Slot::Entity(i) => {
+                            let d = l.entities.get(*i)?;
+                            let k = d.kb_id.and_then(|id| kb.get(&id));
+                            Some(EventActor {
+                                entity: d.kb_id,
+                                name: k
+                                    .map(|k| k.name.clone())
+                                    .unwrap_or_else(|| d.entity.name.clone()),
+                                name_en: k.and_then(|k| k.name_en.clone()),
+                                country: k.and_then(|k| {
+                                    if k.etype == "LOC" {
+                                        k.country
+                                            .as_deref()
+                                            .and_then(rasd_geo::iso3)
+                                            .map(str::to_string)
+                                    } else {
+                                        k.country.clone()
+                                    }
+                                }),
+                                sector: k.and_then(|k| k.sector.clone()),
+                            })
+                        }
+                        Slot::Country(code, text) => Some(EventActor {
+                            entity: None,
+                            name: if text.is_empty() {
+                                rasd_geo::country_name_en(code).unwrap_or(code).to_string()
+                            } else {
+                                text.clone()
+                            },
+                            name_en: rasd_geo::country_name_en(code).map(str::to_string),
+                            country: rasd_geo::iso3(code).map(str::to_string),
+                            sector: None,
+                        }),
+                    }
+                };
+                let source = actor(&ev.source);
+                let target = actor(&ev.target);
+                let akey = |a: &Option<EventActor>| match a {
+                    Some(EventActor {
+                        entity: Some(id), ..
+                    }) => format!("E{id}"),
+                    Some(EventActor {
+                        country: Some(c), ..
+                    }) => format!("C{c}"),
+                    Some(a) => format!("N{}", a.name),
+                    None => "-".to_string(),
+                };
+                let (mut ks, mut kt) = (akey(&source), akey(&target));
+                if symmetric(ev.etype) && kt < ks && kt != "-" {
+                    std::mem::swap(&mut ks, &mut kt);
+                }
+                let date = ev.date.clone();
+                let key: Key = (
+                    ev.etype,
+                    ev.negated,
+                    ev.intent,
+                    ks,
+                    kt,
+                    date.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
+                );
+                let place = ev.place.and_then(|i| l.entities.get(i)).map(|d| {
+                    let p = d.entity.place.and_then(|id| gaz.by_id(id));
+                    EventPlace {
+                        entity: d.kb_id,
+                        name: d.entity.name.clone(),
+                        name_en: p.map(|p| p.name_en.clone()),
+                        lat: p.map(|p| p.lat).filter(|x| x.is_finite()),
+                        lon: p.map(|p| p.lon).filter(|x| x.is_finite()),
+                        country: p.map(|p| p.country.clone()),
+                    }
+                });
+                let text = field_text(&l.article, ev.field).unwrap_or("");
+                let mention = EventMentionRecord {
+                    article: l.id,
+                    field: ev.field.as_str().to_string(),
+                    sentence: [ev.sentence.0, ev.sentence.1],
+                    trigger: [ev.trigger.0, ev.trigger.1],
+                    text: text
+                        .get(ev.sentence.0..ev.sentence.1)
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                    trigger_text: text
+                        .get(ev.trigger.0..ev.trigger.1)
+                        .unwrap_or("")
+                        .to_string(),
+                    confidence: ev.confidence,
+                };
+                let slot = merged.entry(key).or_insert_with(|| {
+                    (
+                        EventRecord {
+                            id: 0,
+                            etype: ev.etype.as_str().to_string(),
+                            mode: ev.mode.clone(),
+                            intent: ev.intent,
+                            negated: ev.negated,
+                            source: source.clone(),
+                            target: target.clone(),
+                            place: None,
+                            date: date.as_ref().map(|d| d.0.clone()),
+                            date_grain: date.as_ref().map(|d| d.1.clone()),
+                            date_source: date
+                                .as_ref()
+                                .map(|d| if d.2 { "text" } else { "published" }.to_string()),
+                            mentions: Vec::new(),
+                            articles: Vec::new(),
+                            num_sources: 0,
+                            num_articles: 0,
+                            confidence: 0.0,
+                        },
+                        BTreeSet::new(),
+                        BTreeMap::new(),
+                    )
+                });
+                let (rec, publishers, places) = slot;
+                if rec.mode.is_none() {
+                    rec.mode = ev.mode.clone();
+                }
+                if date.as_ref().is_some_and(|d| d.2) {
+                    rec.date_source = Some("text".into());
+                }
+                if let Some(p) = place {
+                    let k = serde_json::to_string(&p).unwrap_or_default();
+                    *places.entry(k).or_default() += 1;
+                }
+                rec.confidence = rec.confidence.max(ev.confidence);
+                rec.mentions.push(mention);
+                if !rec.articles.contains(&l.id) {
+                    rec.articles.push(l.id);
+                }
+                publishers.insert(publisher.clone());
+            }
+        }
+    }
+    let mut events: Vec<EventRecord> = merged
+        .into_values()
+        .map(|(mut rec, publishers, places)| {
+            rec.articles.sort_unstable();
+            rec.num_articles = rec.articles.len() as u32;
+            rec.num_sources = publishers.len() as u32;
+            // The place most mentions give.
+            rec.place = places
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .and_then(|(k, _)| serde_json::from_str(&k).ok());
+            rec
+        })
+        .collect();
+    events.sort_by(|a, b| {
+        (&a.date, a.articles.first(), &a.etype).cmp(&(&b.date, b.articles.first(), &b.etype))
+    });
+    for (i, e) in events.iter_mut().enumerate() {
+        e.id = i as i64 + 1;
+    }
+    sum.events = events.len() as u64;
+    sum.multi_article = events.iter().filter(|e| e.num_articles > 1).count() as u64;
+    store.write_events(&events)?;
+    sum.seconds = t0.elapsed().as_secs_f64();
+    Ok(sum)
+}
