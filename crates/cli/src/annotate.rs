@@ -54,6 +54,8 @@ struct Output<'a> {
     timexes: Option<Vec<TimexJson<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     entities: Option<Vec<serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    events: Option<Vec<rasd_pipeline::events::TextEvent>>,
 }
 
 pub fn token_kind(k: TokenKind) -> &'static str {
@@ -88,6 +90,7 @@ pub fn timex_json<'a>(text: &'a str, t: &'a Timex) -> TimexJson<'a> {
 pub struct AnnotateLayers {
     pub text: Layers,
     pub entities: bool,
+    pub events: bool,
 }
 
 pub fn parse_layers(spec: &str) -> Result<AnnotateLayers> {
@@ -97,16 +100,24 @@ pub fn parse_layers(spec: &str) -> Result<AnnotateLayers> {
         timexes: false,
     };
     let mut entities = false;
+    let mut events = false;
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part {
             "sentences" => l.sentences = true,
             "tokens" => l.tokens = true,
             "timexes" => l.timexes = true,
             "entities" => entities = true,
-            other => bail!("unknown layer `{other}` (sentences, tokens, timexes, entities)"),
+            "events" => events = true,
+            other => {
+                bail!("unknown layer `{other}` (sentences, tokens, timexes, entities, events)")
+            }
         }
     }
-    Ok(AnnotateLayers { text: l, entities })
+    Ok(AnnotateLayers {
+        text: l,
+        entities,
+        events,
+    })
 }
 
 /// Entities of one text: each mention with its (text-local) entity, and the
@@ -189,6 +200,12 @@ fn write_one(
             .timexes
             .then(|| ann.timexes.iter().map(|t| timex_json(text, t)).collect()),
         entities: all.entities.then(|| entities_json(text, published)),
+        events: all.events.then(|| {
+            let mut a = rasd_doc::Article::new(rasd_doc::ArticleKind::Page, 0);
+            a.body = text.to_string();
+            a.published = published;
+            rasd_pipeline::events::text_events(&a, prefer)
+        }),
     };
     serde_json::to_writer(&mut *out, &o)?;
     writeln!(out)?;

@@ -59,7 +59,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = PreferArg::Past)]
         prefer: PreferArg,
         /// Which layers to output, comma-separated.
-        #[arg(long, default_value = "sentences,tokens,timexes,entities")]
+        #[arg(long, default_value = "sentences,tokens,timexes,entities,events")]
         layers: String,
     },
     /// (Re)annotate stored articles whose annotations are missing or older than this rasd's.

@@ -690,3 +690,99 @@ fn near_duplicates_stories_and_related_articles() {
         stdout(&rasd(&db, &["stories", "--json"]))
     );
 }
+
+#[test]
+fn events_are_coded_merged_across_reports_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("events.jsonl");
+    // Two publishers report one meeting (the second a day later, dating it
+    // by "أمس"); a third article reports a protest.
+    let rows = [
+        ("wire", "2024-03-05", "https://wire.example/1",
+         "التقى وزير الخارجية الروسي سيرغي لافروف في موسكو اليوم الثلاثاء وزير الخارجية المصري سامح شكري، وبحث الجانبان الأوضاع في المنطقة."),
+        ("sahil", "2024-03-06", "https://sahil.example/2",
+         "بحث وزير الخارجية الروسي سيرغي لافروف أمس الثلاثاء في موسكو مع وزير الخارجية المصري سامح شكري الأوضاع في المنطقة."),
+        ("madina", "2024-03-07", "https://madina.example/3",
+         "تظاهر آلاف العمال في مدينة الإسكندرية اليوم الخميس احتجاجا على ارتفاع الأسعار، وطالبوا الحكومة بزيادة الأجور."),
+    ];
+    let mut f = std::fs::File::create(&feed).unwrap();
+    for (source, date, url, text) in rows {
+        let v = serde_json::json!({"source": source, "published": date, "url": url, "title": "خبر", "content": text});
+        writeln!(f, "{v}").unwrap();
+    }
+    drop(f);
+    let db = dir.path().join("e.db");
+    assert!(rasd(&db, &["ingest", feed.to_str().unwrap()])
+        .status
+        .success());
+    let events: Vec<Value> = stdout(&rasd(&db, &["events", "--json", "--type", "CONSULT"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let meeting = events
+        .iter()
+        .find(|e| e["articles"] == serde_json::json!([1, 2]))
+        .unwrap_or_else(|| panic!("one meeting reported by both articles: {events:#?}"));
+    assert_eq!(meeting["date"], "2024-03-05");
+    assert_eq!(meeting["date_source"], "text");
+    assert_eq!(meeting["num_sources"], 2);
+    assert_eq!(meeting["place"]["name_en"], "Moscow");
+    let actors: Vec<&str> = [&meeting["source"], &meeting["target"]]
+        .iter()
+        .map(|a| a["name"].as_str().unwrap_or(""))
+        .collect();
+    assert!(actors.iter().any(|a| a.contains("لافروف")), "{actors:?}");
+    assert!(actors.iter().any(|a| a.contains("شكري")), "{actors:?}");
+    assert_eq!(meeting["mentions"].as_array().unwrap().len(), 2);
+    let m = &meeting["mentions"][0];
+    let sentence = m["text"].as_str().unwrap();
+    assert!(sentence.contains(m["trigger_text"].as_str().unwrap()));
+
+    let protest = stdout(&rasd(&db, &["events", "--json", "--type", "PROTEST"]));
+    assert!(protest.contains("\"articles\":[3]"), "{protest}");
+    // Filters and exports.
+    assert!(stdout(&rasd(
+        &db,
+        &[
+            "events",
+            "--json",
+            "--since",
+            "2024-03-06",
+            "--type",
+            "CONSULT"
+        ]
+    ))
+    .is_empty());
+    assert!(!stdout(&rasd(&db, &["events", "--json", "--actor", "لافروف"])).is_empty());
+    let csv = stdout(&rasd(&db, &["events", "--csv"]));
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("id,date,date_grain,date_source,type,"),
+        "{header}"
+    );
+    let tsv = stdout(&rasd(&db, &["events", "--tsv"]));
+    let cols = tsv.lines().next().unwrap().split('\t').count();
+    assert!(tsv.lines().all(|l| l.split('\t').count() == cols), "{tsv}");
+
+    // The stateless interface gives the events of one text.
+    let o = rasd(
+        &db,
+        &[
+            "annotate",
+            "--layers",
+            "events",
+            "--published",
+            "2024-03-07",
+            "--text",
+            rows[2].3,
+        ],
+    );
+    let v: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let types: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert!(types.contains(&"PROTEST"), "{types:?}");
+}

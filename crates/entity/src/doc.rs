@@ -363,6 +363,39 @@ fn clean_pass(
             }
             continue;
         }
+        // `ستيفاني خوري حفتر`: a known full name, then another person's
+        // family name.
+        if split_pairs && words.len() >= 3 {
+            let n = words.len();
+            let head = &span[..words[n - 2].1];
+            let head_key = name_key(head);
+            let last_key = word_key(at(n - 1));
+            let whole = name_key(span);
+            // The last word is the family name of someone else: a full name
+            // ending in it with another head.
+            let other_family = full.iter().any(|f| {
+                f.rsplit_once(' ').is_some_and(|(fh, fl)| {
+                    word_keys_match(fl, &last_key) && !name_keys_match(fh, &head_key)
+                })
+            });
+            if full
+                .iter()
+                .any(|f| *f != whole && name_keys_match(f, &head_key))
+                && other_family
+                && full.iter().filter(|f| name_keys_match(f, &whole)).count() <= 1
+            {
+                out.push(Mention {
+                    end: m.start + words[n - 2].1,
+                    ..m.clone()
+                });
+                out.push(Mention {
+                    start: m.start + words[n - 1].0,
+                    end: m.start + words[n - 1].1,
+                    ..m.clone()
+                });
+                continue;
+            }
+        }
         let rest_key = name_key(&span[words[1].0..]);
         let first_key = word_key(at(0));
         if split_pairs && words.len() == 2 && known_last(&first_key) && known_tail(&rest_key) {
@@ -801,6 +834,19 @@ mod tests {
         assert_eq!(
             fixed_persons(text, &["ساليفو مودي", "مودي"]),
             vec!["ساليفو مودي", "مودي"]
+        );
+    }
+
+    #[test]
+    fn a_full_name_run_into_another_persons_family_name_is_split() {
+        let text = "زارت المبعوثة سلمى خوري القائد عمر الزين، ثم أبلغت سلمى خوري الزين بالموقف.";
+        let got = fixed_persons(text, &["سلمى خوري", "عمر الزين", "سلمى خوري الزين"]);
+        assert_eq!(got, vec!["سلمى خوري", "عمر الزين", "سلمى خوري", "الزين"]);
+        // A three-word name whose last word is its own family name stays.
+        let text = "وصل يونس بك يفكيروف، ثم قال يفكيروف إن يونس بك يفكيروف سيعود.";
+        assert_eq!(
+            fixed_persons(text, &["يونس بك يفكيروف", "يفكيروف"]),
+            vec!["يونس بك يفكيروف", "يفكيروف"]
         );
     }
 

@@ -75,6 +75,17 @@ fn date_of(t: &TimeMention) -> Option<(String, String)> {
     }
 }
 
+/// Whether a mention follows a kinship word (`صدام نجل حفتر`): it is part
+/// of a son's or daughter's name, not an actor of its own.
+fn after_kin_word(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end();
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    matches!(
+        rasd_text::fold(word, &rasd_text::Folds::SEARCH).as_str(),
+        "نجل" | "ابن" | "ابنه" | "نجله" | "شقيق" | "شقيقه" | "حفيد" | "زوجه" | "ارمله"
+    )
+}
+
 /// The events of one article. `entities` are the article's entities with
 /// their mentions; `timexes` its time expressions.
 /// `country_of` gives an entity's country (ISO alpha-2) from the knowledge
@@ -157,7 +168,7 @@ pub fn article_events(
                 };
                 e.mentions
                     .iter()
-                    .filter(move |m| m.field == field)
+                    .filter(move |m| m.field == field && !after_kin_word(text, m.start))
                     .map(move |m| Arg {
                         start: m.start,
                         end: m.end,
@@ -220,8 +231,10 @@ pub fn article_events(
                 if target == source {
                     target = None;
                 }
-                // An event with neither actor says too little to keep.
-                if source.is_none() && target.is_none() {
+                // An event with neither actor nor a place of its own (a
+                // protest by unnamed workers in a named city is kept) says
+                // too little to keep.
+                if source.is_none() && target.is_none() && ev.place.is_none() {
                     continue;
                 }
                 let date = ev
@@ -249,6 +262,147 @@ pub fn article_events(
         }
     }
     out
+}
+
+/// An actor slot as an event actor: the entity with its knowledge-base
+/// name and codes (the article's own when `kb` lacks it), or a country.
+pub fn resolve_actor(
+    slot: Option<&Slot>,
+    entities: &[StoredDocEntity],
+    kb: &HashMap<i64, EntityRecord>,
+) -> Option<EventActor> {
+    match slot? {
+        Slot::Entity(i) => {
+            let d = entities.get(*i)?;
+            let k = d.kb_id.and_then(|id| kb.get(&id));
+            let doc_country = || {
+                d.entity
+                    .countries
+                    .first()
+                    .map(|(c, _)| rasd_geo::iso3(c).unwrap_or(c).to_string())
+            };
+            Some(EventActor {
+                entity: d.kb_id,
+                name: k
+                    .map(|k| k.name.clone())
+                    .unwrap_or_else(|| d.entity.name.clone()),
+                name_en: k.and_then(|k| k.name_en.clone()),
+                country: match k {
+                    Some(k) if k.etype == "LOC" => k
+                        .country
+                        .as_deref()
+                        .and_then(rasd_geo::iso3)
+                        .map(str::to_string),
+                    Some(k) => k.country.clone(),
+                    None => doc_country(),
+                },
+                sector: k
+                    .and_then(|k| k.sector.clone())
+                    .or_else(|| d.entity.sector.map(|s| s.as_str().to_string())),
+            })
+        }
+        Slot::Country(code, text) => Some(EventActor {
+            entity: None,
+            name: if text.is_empty() {
+                rasd_geo::country_name_en(code).unwrap_or(code).to_string()
+            } else {
+                text.clone()
+            },
+            name_en: rasd_geo::country_name_en(code).map(str::to_string),
+            country: rasd_geo::iso3(code).map(str::to_string),
+            sector: None,
+        }),
+    }
+}
+
+/// A place entity of the article with its gazetteer coordinates.
+pub fn resolve_place(i: usize, entities: &[StoredDocEntity]) -> Option<EventPlace> {
+    let d = entities.get(i)?;
+    let p = d
+        .entity
+        .place
+        .and_then(|id| rasd_geo::gazetteer().by_id(id));
+    Some(EventPlace {
+        entity: d.kb_id,
+        name: d.entity.name.clone(),
+        name_en: p.map(|p| p.name_en.clone()),
+        lat: p.map(|p| p.lat).filter(|x| x.is_finite()),
+        lon: p.map(|p| p.lon).filter(|x| x.is_finite()),
+        country: p.map(|p| p.country.clone()),
+    })
+}
+
+/// An event of one text (`rasd annotate`'s `events` layer).
+#[derive(Debug, Clone, Serialize)]
+pub struct TextEvent {
+    #[serde(rename = "type")]
+    pub etype: &'static str,
+    pub mode: Option<String>,
+    pub intent: bool,
+    pub negated: bool,
+    pub reported: bool,
+    pub field: &'static str,
+    pub trigger: [usize; 2],
+    pub trigger_text: String,
+    pub sentence: [usize; 2],
+    pub source: Option<EventActor>,
+    pub target: Option<EventActor>,
+    pub place: Option<EventPlace>,
+    pub date: Option<String>,
+    pub date_grain: Option<String>,
+    pub date_source: Option<&'static str>,
+    pub confidence: f32,
+}
+
+/// The events of one stand-alone article (no knowledge base: entities are
+/// the article's own).
+pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
+    let ae = crate::entities::article_entities(a);
+    let entities: Vec<StoredDocEntity> = ae
+        .entities
+        .iter()
+        .map(|e| StoredDocEntity {
+            entity: e.clone(),
+            kb_id: None,
+            mentions: e
+                .mentions
+                .iter()
+                .filter_map(|&m| ae.mentions.get(m).cloned())
+                .collect(),
+        })
+        .collect();
+    let timexes = crate::annotate::time_mentions(a, prefer);
+    let kb = HashMap::new();
+    article_events(a, &entities, &timexes, &|_| None)
+        .into_iter()
+        .map(|ev| {
+            let text = field_text(a, ev.field).unwrap_or("");
+            TextEvent {
+                etype: ev.etype.as_str(),
+                mode: ev.mode.clone(),
+                intent: ev.intent,
+                negated: ev.negated,
+                reported: ev.reported,
+                field: ev.field.as_str(),
+                trigger: [ev.trigger.0, ev.trigger.1],
+                trigger_text: text
+                    .get(ev.trigger.0..ev.trigger.1)
+                    .unwrap_or("")
+                    .to_string(),
+                sentence: [ev.sentence.0, ev.sentence.1],
+                source: resolve_actor(ev.source.as_ref(), &entities, &kb),
+                target: resolve_actor(ev.target.as_ref(), &entities, &kb),
+                place: ev.place.and_then(|i| resolve_place(i, &entities)),
+                date: ev.date.as_ref().map(|d| d.0.clone()),
+                date_grain: ev.date.as_ref().map(|d| d.1.clone()),
+                date_source: ev
+                    .date
+                    .as_ref()
+                    .map(|d| if d.2 { "text" } else { "published" }),
+                confidence: ev.confidence,
+            }
+        })
+        .collect()
 }
 
 /// What an event rebuild did.
@@ -282,7 +436,6 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
         kb.insert(e.id, e);
         true
     })?;
-    let gaz = rasd_geo::gazetteer();
     let mut ids = Vec::new();
     store.articles(&ArticleQuery::default(), &mut |s| {
         ids.push(s.id);
@@ -327,43 +480,7 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                 .unwrap_or_else(|| format!("article {}", l.id));
             for ev in evs {
                 sum.mentions += 1;
-                let actor = |s: &Option<Slot>| -> Option<EventActor> {
-                    match s.as_ref()? {
-                        Slot::Entity(i) => {
-                            let d = l.entities.get(*i)?;
-                            let k = d.kb_id.and_then(|id| kb.get(&id));
-                            Some(EventActor {
-                                entity: d.kb_id,
-                                name: k
-                                    .map(|k| k.name.clone())
-                                    .unwrap_or_else(|| d.entity.name.clone()),
-                                name_en: k.and_then(|k| k.name_en.clone()),
-                                country: k.and_then(|k| {
-                                    if k.etype == "LOC" {
-                                        k.country
-                                            .as_deref()
-                                            .and_then(rasd_geo::iso3)
-                                            .map(str::to_string)
-                                    } else {
-                                        k.country.clone()
-                                    }
-                                }),
-                                sector: k.and_then(|k| k.sector.clone()),
-                            })
-                        }
-                        Slot::Country(code, text) => Some(EventActor {
-                            entity: None,
-                            name: if text.is_empty() {
-                                rasd_geo::country_name_en(code).unwrap_or(code).to_string()
-                            } else {
-                                text.clone()
-                            },
-                            name_en: rasd_geo::country_name_en(code).map(str::to_string),
-                            country: rasd_geo::iso3(code).map(str::to_string),
-                            sector: None,
-                        }),
-                    }
-                };
+                let actor = |s: &Option<Slot>| resolve_actor(s.as_ref(), &l.entities, &kb);
                 let source = actor(&ev.source);
                 let target = actor(&ev.target);
                 let akey = |a: &Option<EventActor>| match a {
@@ -389,17 +506,7 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                     kt,
                     date.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
                 );
-                let place = ev.place.and_then(|i| l.entities.get(i)).map(|d| {
-                    let p = d.entity.place.and_then(|id| gaz.by_id(id));
-                    EventPlace {
-                        entity: d.kb_id,
-                        name: d.entity.name.clone(),
-                        name_en: p.map(|p| p.name_en.clone()),
-                        lat: p.map(|p| p.lat).filter(|x| x.is_finite()),
-                        lon: p.map(|p| p.lon).filter(|x| x.is_finite()),
-                        country: p.map(|p| p.country.clone()),
-                    }
-                });
+                let place = ev.place.and_then(|i| resolve_place(i, &l.entities));
                 let text = field_text(&l.article, ev.field).unwrap_or("");
                 let mention = EventMentionRecord {
                     article: l.id,
