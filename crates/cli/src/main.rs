@@ -123,6 +123,9 @@ enum Command {
         /// At most this many stories.
         #[arg(long)]
         top: Option<usize>,
+        /// Recluster all articles first (as ingest does after adding articles).
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Show one story: its actors and its timeline of articles.
     Story {
@@ -487,7 +490,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             min_size,
             top,
-        } => stories::list(&open(&cli.db)?, json, min_size, top),
+            rebuild,
+        } => {
+            let mut store = open(&cli.db)?;
+            if rebuild {
+                let sum = rasd_pipeline::stories::rebuild_stories(&mut store)?;
+                eprintln!(
+                    "{} articles in {} stories ({} of two articles or more), {:.1} s",
+                    sum.articles, sum.stories, sum.multi_article_stories, sum.seconds
+                );
+            }
+            stories::list(&store, json, min_size, top)
+        }
         Command::Story { id, json } => stories::story(&open(&cli.db)?, &cli.db, id, json),
         Command::Related { id, json, top } => {
             stories::related(&open(&cli.db)?, &cli.db, id, json, top)

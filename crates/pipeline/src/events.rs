@@ -48,9 +48,9 @@ pub struct ArticleEvent {
     pub target: Option<Slot>,
     /// Index of the article's place entity.
     pub place: Option<usize>,
-    /// ISO value and grain, and whether the text (`true`) or the
-    /// publication date gave it.
-    pub date: Option<(String, String, bool)>,
+    /// ISO value, grain, and what gave it: `text`, `published` or
+    /// `crawled`.
+    pub date: Option<(String, String, &'static str)>,
     pub confidence: f32,
 }
 
@@ -147,10 +147,17 @@ pub fn article_events(
             _ => i,
         }
     };
+    // No date in the sentence: the publication date, else the crawl date
+    // (feeds such as SaudiNewsNet carry only that), recorded as such.
     let published = a
         .published
         .as_ref()
-        .map(|d| (d.date().to_string(), "day".to_string(), false));
+        .map(|d| (d.date().to_string(), "day".to_string(), "published"))
+        .or_else(|| {
+            a.crawled
+                .as_ref()
+                .map(|d| (d.date().to_string(), "day".to_string(), "crawled"))
+        });
     let mut out = Vec::new();
     for field in [Field::Title, Field::Summary, Field::Body] {
         let Some(text) = field_text(a, field) else {
@@ -241,7 +248,7 @@ pub fn article_events(
                     .time
                     .and_then(|i| times_here.get(i))
                     .and_then(|t| date_of(t))
-                    .map(|(v, g)| (v, g, true))
+                    .map(|(v, g)| (v, g, "text"))
                     .or_else(|| published.clone());
                 out.push(ArticleEvent {
                     field,
@@ -395,10 +402,7 @@ pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
                 place: ev.place.and_then(|i| resolve_place(i, &entities)),
                 date: ev.date.as_ref().map(|d| d.0.clone()),
                 date_grain: ev.date.as_ref().map(|d| d.1.clone()),
-                date_source: ev
-                    .date
-                    .as_ref()
-                    .map(|d| if d.2 { "text" } else { "published" }),
+                date_source: ev.date.as_ref().map(|d| d.2),
                 confidence: ev.confidence,
             }
         })
@@ -498,6 +502,22 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                     std::mem::swap(&mut ks, &mut kt);
                 }
                 let date = ev.date.clone();
+                // Without both actors the place tells events apart; without
+                // a date nothing says two reports are of one event.
+                if source.is_none() || target.is_none() {
+                    let p = ev.place.and_then(|i| l.entities.get(i));
+                    let pk = match p {
+                        Some(d) => d
+                            .kb_id
+                            .map(|id| format!("@E{id}"))
+                            .unwrap_or_else(|| format!("@{}", d.entity.key)),
+                        None => "@-".to_string(),
+                    };
+                    kt.push_str(&pk);
+                }
+                if date.is_none() {
+                    kt.push_str(&format!("#article{}", l.id));
+                }
                 let key: Key = (
                     ev.etype,
                     ev.negated,
@@ -537,9 +557,7 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                             place: None,
                             date: date.as_ref().map(|d| d.0.clone()),
                             date_grain: date.as_ref().map(|d| d.1.clone()),
-                            date_source: date
-                                .as_ref()
-                                .map(|d| if d.2 { "text" } else { "published" }.to_string()),
+                            date_source: date.as_ref().map(|d| d.2.to_string()),
                             mentions: Vec::new(),
                             articles: Vec::new(),
                             num_sources: 0,
@@ -554,7 +572,7 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                 if rec.mode.is_none() {
                     rec.mode = ev.mode.clone();
                 }
-                if date.as_ref().is_some_and(|d| d.2) {
+                if date.as_ref().is_some_and(|d| d.2 == "text") {
                     rec.date_source = Some("text".into());
                 }
                 if let Some(p) = place {

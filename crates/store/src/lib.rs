@@ -175,7 +175,8 @@ pub struct EventRecord {
     pub date: Option<String>,
     pub date_grain: Option<String>,
     /// `text` when a time expression of the sentence gave the date,
-    /// `published` when it is the article's publication date.
+    /// `published` when it is the article's publication date, `crawled`
+    /// when it is its crawl date.
     pub date_source: Option<String>,
     pub mentions: Vec<EventMentionRecord>,
     pub articles: Vec<i64>,
