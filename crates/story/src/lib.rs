@@ -78,7 +78,7 @@ impl Default for Params {
             candidate_terms: 12,
             text_weight: 0.75,
             threshold: 0.30,
-            per_day: 0.006,
+            per_day: 0.02,
             active_days: 21,
             late_text: 0.15,
             core_actors: 3,
