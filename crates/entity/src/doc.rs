@@ -424,6 +424,140 @@ fn clean_pass(
     out
 }
 
+/// Given names that are also common adjectives or nouns (`صالح` "fit",
+/// `أمين` "secretary"): never propagated on their own.
+const COMMON_WORD_NAMES: &[&str] = &[
+    "صالح",
+    "امين",
+    "عادل",
+    "كريم",
+    "سعيد",
+    "جميل",
+    "حسن",
+    "نبيل",
+    "منير",
+    "رشيد",
+    "فاضل",
+    "سالم",
+    "شريف",
+    "عزيز",
+    "كامل",
+    "ماجد",
+    "نصر",
+    "فتح",
+    "سلام",
+    "وليد",
+    "خالد",
+    "حامد",
+    "محمود",
+    "منصور",
+    "مبارك",
+    "عيد",
+    "فرج",
+    "بكر",
+    "زين",
+    "نور",
+    "امل",
+    "حياه",
+];
+
+/// One sense per discourse: a family name the NER model found in a full
+/// name (`يونس بك يفكيروف`), or a one-word person or place name, is a
+/// mention wherever else it stands alone in the article and the model
+/// missed it (`زار يفكيروف`). Person names of five letters or more match by
+/// their spelling-tolerant key, shorter ones and places exactly (a glued
+/// `و` allowed for persons); never over an existing mention, never for
+/// names that are also common words.
+pub fn propagate_names(
+    text_of: &dyn Fn(Field) -> Option<String>,
+    mut mentions: Vec<Mention>,
+) -> Vec<Mention> {
+    // Person names: family names of full names, and one-word names; place
+    // names: one-word places (matched exactly, no spelling tolerance).
+    let mut names: Vec<String> = Vec::new();
+    let mut places: Vec<String> = Vec::new();
+    for m in &mentions {
+        let Some(t) = text_of(m.field) else { continue };
+        let span = &t[m.start..m.end];
+        let words = word_spans(span);
+        let (s, e) = match (m.etype, words.len()) {
+            (EntityType::PER, n) if n >= 1 => words[n - 1],
+            (EntityType::LOC, 1) => words[0],
+            _ => continue,
+        };
+        let w = span[s..e].trim_matches(|c: char| !c.is_alphanumeric());
+        let k = rasd_text::fold(w, &rasd_text::Folds::SEARCH);
+        if w.chars().count() < 4 || COMMON_WORD_NAMES.contains(&k.as_str()) || is_lead_particle(w) {
+            continue;
+        }
+        let list = if m.etype == EntityType::PER {
+            &mut names
+        } else {
+            &mut places
+        };
+        if !list.iter().any(|n| n == w) {
+            list.push(w.to_string());
+        }
+    }
+    if names.is_empty() && places.is_empty() {
+        return mentions;
+    }
+    // Spellings vary within one article (`يفكوروف`, `يفكيروف`): names of
+    // five letters or more match by their transliteration-tolerant key.
+    let keys: Vec<(String, bool)> = names
+        .iter()
+        .map(|n| (word_key(n), n.chars().count() >= 5))
+        .collect();
+    let is_name = |w: &str| {
+        names.iter().any(|n| n == w)
+            || (w.chars().count() >= 5 && {
+                let k = word_key(w);
+                keys.iter()
+                    .any(|(nk, loose)| *loose && word_keys_match(nk, &k))
+            })
+    };
+    let mut added = Vec::new();
+    for field in Field::ALL {
+        let Some(t) = text_of(field) else { continue };
+        for tok in rasd_text::tokenize(&t) {
+            let w = &t[tok.start..tok.end];
+            let (start, bare) = match w.strip_prefix('و') {
+                Some(rest) if is_name(rest) && !names.iter().any(|n| n == w) => {
+                    (tok.start + 'و'.len_utf8(), rest)
+                }
+                _ => (tok.start, w),
+            };
+            let etype = if is_name(bare) {
+                EntityType::PER
+            } else if places.iter().any(|p| p == w) {
+                EntityType::LOC
+            } else {
+                continue;
+            };
+            let start = if etype == EntityType::LOC {
+                tok.start
+            } else {
+                start
+            };
+            let end = tok.end;
+            let taken = mentions
+                .iter()
+                .any(|m| m.field == field && m.start < end && start < m.end);
+            if !taken {
+                added.push(Mention {
+                    field,
+                    start,
+                    end,
+                    etype,
+                });
+            }
+        }
+    }
+    mentions.extend(added);
+    mentions.sort_by_key(|m| (Field::ALL.iter().position(|f| *f == m.field), m.start));
+    mentions
+}
+
 /// Kinship words after a first name: `X نجل Y` is X of family Y.
 fn is_kin(w: &str) -> bool {
     matches!(
@@ -847,6 +981,33 @@ mod tests {
         assert_eq!(
             fixed_persons(text, &["يونس بك يفكيروف", "يفكيروف"]),
             vec!["يونس بك يفكيروف", "يفكيروف"]
+        );
+    }
+
+    #[test]
+    fn a_family_name_the_model_missed_is_propagated_from_the_full_name() {
+        let text = "وصل يونس بك يفكيروف إلى المدينة. وسبق أن زار يفكوروف مرارا المنطقة، \
+                    والتقى ويفكيروف القادة. وقال عقيلة صالح إن الاتفاق صالح للتطبيق.";
+        let (s, e) = find(text, "يونس بك يفكيروف", 0);
+        let (s2, e2) = find(text, "عقيلة صالح", 0);
+        let mentions = [(s, e), (s2, e2)]
+            .into_iter()
+            .map(|(start, end)| Mention {
+                field: Field::Body,
+                start,
+                end,
+                etype: EntityType::PER,
+            })
+            .collect();
+        let text_of = |f: Field| (f == Field::Body).then(|| text.to_string());
+        let got: Vec<&str> = propagate_names(&text_of, mentions)
+            .iter()
+            .map(|m| &text[m.start..m.end])
+            .collect();
+        assert_eq!(
+            got,
+            vec!["يونس بك يفكيروف", "يفكوروف", "يفكيروف", "عقيلة صالح"],
+            "the family name twice (once spelt otherwise, once after و), not the adjective صالح"
         );
     }
 

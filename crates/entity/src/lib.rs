@@ -14,7 +14,7 @@ pub mod kb;
 pub mod key;
 pub mod role;
 
-pub use doc::{fix_mentions, resolve_document, DocEntity, EntityType, Mention};
+pub use doc::{fix_mentions, propagate_names, resolve_document, DocEntity, EntityType, Mention};
 pub use english::name_en;
 pub use kb::{Entity, KnowledgeBase};
 pub use role::{Role, Sector};

@@ -9,7 +9,7 @@ use rasd_store::{ArticleEntities, EntityRecord, Store, StoreError};
 use std::sync::OnceLock;
 
 /// Version of the entity annotations; older ones are redone by `process`.
-pub const ENTITY_VERSION: i64 = 3;
+pub const ENTITY_VERSION: i64 = 4;
 
 fn model() -> Option<&'static rasd_ner::Model> {
     static WARNED: OnceLock<()> = OnceLock::new();
@@ -79,6 +79,7 @@ pub fn article_entities(a: &Article) -> ArticleEntities {
     }
     let text_of = |f: Field| field_text(a, f).map(str::to_string);
     let mentions = rasd_entity::fix_mentions(&text_of, mentions);
+    let mentions = rasd_entity::propagate_names(&text_of, mentions);
     let mut entities = resolve_document(&text_of, &mentions, &country_of);
     // The countries the article talks about: the context for place linking.
     let mut context: Vec<(String, f32)> = Vec::new();

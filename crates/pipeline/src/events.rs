@@ -48,6 +48,8 @@ pub struct ArticleEvent {
     pub target: Option<Slot>,
     /// Index of the article's place entity.
     pub place: Option<usize>,
+    /// The sentence names the place (else it is the article's focus).
+    pub place_in_sentence: bool,
     /// ISO value, grain, and what gave it: `text`, `published` or
     /// `crawled`.
     pub date: Option<(String, String, &'static str)>,
@@ -215,7 +217,37 @@ pub fn article_events(
                     Some(ActorRef::Implicit) => implicit.map(Slot::Entity),
                     None => None,
                 };
-                let source = slot(&ev.source, main);
+                // A subject left to the verb's inflection is the last person
+                // or organisation named before the trigger in the sentence
+                // (`وصل صدام … التي التقى فيها …`), else the article's main
+                // actor.
+                let target_entity = match &ev.target {
+                    Some(ActorRef::Entity(i)) => Some(*i),
+                    _ => None,
+                };
+                let before = args
+                    .iter()
+                    .filter(|x| {
+                        matches!(x.kind, ArgKind::Person | ArgKind::Org)
+                            && x.start >= ev.sentence.0
+                            && x.end <= ev.trigger.0
+                            && Some(x.entity) != target_entity
+                    })
+                    .max_by_key(|x| x.start)
+                    .map(|x| x.entity);
+                let source = slot(&ev.source, before.or(main));
+                // A place the coder did not attach: the linked place the
+                // sentence names nearest the trigger.
+                let sentence_place = args
+                    .iter()
+                    .filter(|x| {
+                        x.kind == ArgKind::Place
+                            && x.start >= ev.sentence.0
+                            && x.end <= ev.sentence.1
+                            && entities[x.entity].entity.place.is_some()
+                    })
+                    .min_by_key(|x| x.start.abs_diff(ev.trigger.0))
+                    .map(|x| x.entity);
                 let mut target = slot(&ev.target, None);
                 if matches!(
                     ev.etype,
@@ -244,10 +276,23 @@ pub fn article_events(
                 if source.is_none() && target.is_none() && ev.place.is_none() {
                     continue;
                 }
+                // The time expression the coder attached to the trigger, else
+                // the sentence's only date (`زار … وكان آخرها في 17 سبتمبر`),
+                // else the publication date.
+                let sentence_date = || {
+                    let mut dates: Vec<(String, String)> = times_here
+                        .iter()
+                        .filter(|t| t.span.start >= s && t.span.end <= e)
+                        .filter_map(|t| date_of(t))
+                        .collect();
+                    dates.dedup();
+                    (dates.len() == 1).then(|| dates.remove(0))
+                };
                 let date = ev
                     .time
                     .and_then(|i| times_here.get(i))
                     .and_then(|t| date_of(t))
+                    .or_else(sentence_date)
                     .map(|(v, g)| (v, g, "text"))
                     .or_else(|| published.clone());
                 out.push(ArticleEvent {
@@ -261,7 +306,8 @@ pub fn article_events(
                     sentence: ev.sentence,
                     source,
                     target,
-                    place: ev.place.or(focus).map(place_of),
+                    place_in_sentence: ev.place.or(sentence_place).is_some(),
+                    place: ev.place.or(sentence_place).or(focus).map(place_of),
                     date,
                     confidence: ev.confidence,
                 });
@@ -575,9 +621,10 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                 if date.as_ref().is_some_and(|d| d.2 == "text") {
                     rec.date_source = Some("text".into());
                 }
+                // A place the sentence names outweighs the article's focus.
                 if let Some(p) = place {
                     let k = serde_json::to_string(&p).unwrap_or_default();
-                    *places.entry(k).or_default() += 1;
+                    *places.entry(k).or_default() += if ev.place_in_sentence { 3 } else { 1 };
                 }
                 rec.confidence = rec.confidence.max(ev.confidence);
                 rec.mentions.push(mention);
