@@ -924,6 +924,16 @@ mod tests {
     /// PER mentions of the given surface strings (first occurrences), run
     /// through `fix_mentions`, as surface strings.
     fn fixed_persons(text: &str, names: &[&str]) -> Vec<String> {
+        through(fix_mentions, text, names)
+    }
+
+    /// PER mentions of the first occurrences of `names` in the body `text`,
+    /// run through `step`, as surface strings.
+    fn through(
+        step: fn(&dyn Fn(Field) -> Option<String>, Vec<Mention>) -> Vec<Mention>,
+        text: &str,
+        names: &[&str],
+    ) -> Vec<String> {
         let mentions = names
             .iter()
             .map(|n| {
@@ -937,7 +947,7 @@ mod tests {
             })
             .collect();
         let text_of = |f: Field| (f == Field::Body).then(|| text.to_string());
-        fix_mentions(&text_of, mentions)
+        step(&text_of, mentions)
             .into_iter()
             .map(|m| text[m.start..m.end].to_string())
             .collect()
@@ -988,22 +998,7 @@ mod tests {
     fn a_family_name_the_model_missed_is_propagated_from_the_full_name() {
         let text = "وصل يونس بك يفكيروف إلى المدينة. وسبق أن زار يفكوروف مرارا المنطقة، \
                     والتقى ويفكيروف القادة. وقال عقيلة صالح إن الاتفاق صالح للتطبيق.";
-        let (s, e) = find(text, "يونس بك يفكيروف", 0);
-        let (s2, e2) = find(text, "عقيلة صالح", 0);
-        let mentions = [(s, e), (s2, e2)]
-            .into_iter()
-            .map(|(start, end)| Mention {
-                field: Field::Body,
-                start,
-                end,
-                etype: EntityType::PER,
-            })
-            .collect();
-        let text_of = |f: Field| (f == Field::Body).then(|| text.to_string());
-        let got: Vec<&str> = propagate_names(&text_of, mentions)
-            .iter()
-            .map(|m| &text[m.start..m.end])
-            .collect();
+        let got = through(propagate_names, text, &["يونس بك يفكيروف", "عقيلة صالح"]);
         assert_eq!(
             got,
             vec!["يونس بك يفكيروف", "يفكوروف", "يفكيروف", "عقيلة صالح"],
