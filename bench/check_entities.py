@@ -4,22 +4,14 @@
 `rasd entities --json`.
 
 Usage: bench/check_entities.py RASD_BINARY [SEEDS_DIR]"""
-import json, os, subprocess, sys, tempfile
+import os, sys
 
-rasd = sys.argv[1]
-seeds = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
-if not os.path.isdir(seeds):
-    print(f"skip: seeds not found at {seeds}")
-    sys.exit(0)
-db = os.path.join(tempfile.mkdtemp(), "e.db")
-run = lambda *a: subprocess.run([rasd, "--db", db, *a], capture_output=True, text=True, check=True).stdout
-run("ingest", seeds)
-ents = [json.loads(l) for l in run("entities", "--json").splitlines()]
-fails = 0
-def check(name, ok, detail=""):
-    global fails
-    fails += not ok
-    print(("ok   " if ok else "FAIL ") + name + (f"  ({detail})" if detail and not ok else ""))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seedcheck import SeedCheck
+
+sc = SeedCheck()
+run, jsonl, check = sc.run, sc.jsonl, sc.check
+ents = jsonl("entities", "--json")
 def having(t, *names):
     return [e for e in ents if e["type"] == t and any(v["name"] in names or e["name"] in names for v in e["variants"])]
 yev = having("PER", "يفكيروف", "يونس بك يفكيروف")
@@ -46,5 +38,4 @@ check("ستيفاني خوري is a PER coded IGO", any(e["sector"] == "IGO" for
 titles = ("اللواء", "المشير", "الرئيس", "نائب", "وزير", "المتقاعد", "الجنرال", "رئيس")
 bad = [e["name"] for e in ents if e["type"] == "PER" and any(t in e["name"].split() for t in titles)]
 check("no person name contains a title word", not bad, bad)
-print(f"{fails} failed")
-sys.exit(1 if fails else 0)
+sc.finish()

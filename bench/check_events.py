@@ -5,26 +5,17 @@
 any fails.
 
 Usage: bench/check_events.py RASD_BINARY [SEEDS_DIR]"""
-import json, os, subprocess, sys, tempfile
+import os, sys
 
-rasd = sys.argv[1]
-seeds = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
-if not os.path.isdir(seeds):
-    print(f"skip: seeds not found at {seeds}")
-    sys.exit(0)
-db = os.path.join(tempfile.mkdtemp(), "ev.db")
-run = lambda *a: subprocess.run([rasd, "--db", db, *a], capture_output=True, text=True, check=True).stdout
-jsonl = lambda *a: [json.loads(l) for l in run(*a).splitlines()]
-run("ingest", seeds)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seedcheck import SeedCheck
+
+sc = SeedCheck()
+run, jsonl, check = sc.run, sc.jsonl, sc.check
 arts = jsonl("articles", "--json")
-page = {os.path.basename(a["input"]["path"])[:3]: a["id"] for a in arts if a["kind"] == "page"}
+page = sc.pages(arts)
 appended = {a["id"]: a["appended_to"] for a in arts if a["kind"] == "appended"}
 events = jsonl("events", "--json", "--negated")
-fails = 0
-def check(name, ok, detail=""):
-    global fails
-    fails += not ok
-    print(("ok   " if ok else "FAIL ") + name + (f"  ({detail})" if detail and not ok else ""))
 
 def names(a):
     return set() if not a else {a["name"], a.get("name_en") or ""}
@@ -76,5 +67,4 @@ drones = [e for e in events if e["type"] == "ASSAULT" and any(a in appended for 
 check("the appended items have their own ASSAULT events (the drones)", drones)
 leak = [e for e in drones if any(a in page.values() for a in e["articles"])]
 check("... attached to the appended item, never to the page it was glued to", drones and not leak, show(leak))
-print(f"{fails} failed")
-sys.exit(1 if fails else 0)
+sc.finish()

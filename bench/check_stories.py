@@ -4,28 +4,16 @@ on ../shared/seeds: ingests them into a fresh database and inspects
 `rasd duplicates --json`, `rasd stories --json` and `rasd story ID`.
 
 Usage: bench/check_stories.py RASD_BINARY [SEEDS_DIR]"""
-import json, os, re, subprocess, sys, tempfile
+import os, re, sys
 
-rasd = sys.argv[1]
-seeds = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "seeds")
-if not os.path.isdir(seeds):
-    print(f"skip: seeds not found at {seeds}")
-    sys.exit(0)
-db = os.path.join(tempfile.mkdtemp(), "s.db")
-run = lambda *a: subprocess.run([rasd, "--db", db, *a], capture_output=True, text=True, check=True).stdout
-jsonl = lambda *a: [json.loads(l) for l in run(*a).splitlines()]
-run("ingest", seeds)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seedcheck import SeedCheck
+
+sc = SeedCheck()
+run, jsonl, check = sc.run, sc.jsonl, sc.check
 arts = jsonl("articles", "--json")
-page = {}
-for a in arts:
-    if a["kind"] == "page":
-        page[os.path.basename(a["input"]["path"])[:3]] = a["id"]
+page = sc.pages(arts)
 appended = [a["id"] for a in arts if a["kind"] == "appended"]
-fails = 0
-def check(name, ok, detail=""):
-    global fails
-    fails += not ok
-    print(("ok   " if ok else "FAIL ") + name + (f"  ({detail})" if detail and not ok else ""))
 
 groups = jsonl("duplicates", "--json")
 pages = set(page.values())
@@ -51,5 +39,4 @@ check("no appended item is in the Haftar story", h and not set(appended) & set(h
 text = run("story", str(haftar)) if haftar else ""
 dates = re.findall(r"^\s+(\d{4}-\d\d-\d\d)\s", text, re.M)
 check("the story timeline runs from 2023-08-22 to 2024-06-03", dates and min(dates) == "2023-08-22" and max(dates) == "2024-06-03", dates)
-print(f"{fails} failed")
-sys.exit(1 if fails else 0)
+sc.finish()

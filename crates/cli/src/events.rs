@@ -16,13 +16,25 @@ pub enum Format {
 }
 
 /// Filters of `rasd events`.
+#[derive(clap::Args)]
 pub struct Filter {
+    /// Only these PLOVER types, comma-separated (CONSULT,ASSAULT).
+    #[arg(long = "type")]
     pub etype: Option<String>,
+    /// Only events with this actor (source or target): part of a name, an English name, or an entity id.
+    #[arg(long)]
     pub actor: Option<String>,
+    /// Only events with an actor or place of this country (ISO alpha-3, or alpha-2 for places).
+    #[arg(long)]
     pub country: Option<String>,
+    /// Only events on or after this date (YYYY-MM-DD).
+    #[arg(long)]
     pub since: Option<String>,
+    /// Only events on or before this date.
+    #[arg(long)]
     pub until: Option<String>,
     /// Include negated events (`لم يزر`).
+    #[arg(long)]
     pub negated: bool,
 }
 

@@ -153,24 +153,8 @@ enum Command {
         /// GDELT-like tab-separated values with a header (the same columns).
         #[arg(long, conflicts_with = "json")]
         tsv: bool,
-        /// Only these PLOVER types, comma-separated (CONSULT,ASSAULT).
-        #[arg(long = "type")]
-        etype: Option<String>,
-        /// Only events with this actor (source or target): part of a name, an English name, or an entity id.
-        #[arg(long)]
-        actor: Option<String>,
-        /// Only events with an actor or place of this country (ISO alpha-3, or alpha-2 for places).
-        #[arg(long)]
-        country: Option<String>,
-        /// Only events on or after this date (YYYY-MM-DD).
-        #[arg(long)]
-        since: Option<String>,
-        /// Only events on or before this date.
-        #[arg(long)]
-        until: Option<String>,
-        /// Include negated events (`لم يزر`).
-        #[arg(long)]
-        negated: bool,
+        #[command(flatten)]
+        filter: events::Filter,
     },
     /// Train, evaluate and inspect the NER model.
     Ner {
@@ -457,12 +441,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
             csv,
             tsv,
-            etype,
-            actor,
-            country,
-            since,
-            until,
-            negated,
+            filter,
         } => {
             let format = if json {
                 events::Format::Json
@@ -472,14 +451,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 events::Format::Tsv
             } else {
                 events::Format::Text
-            };
-            let filter = events::Filter {
-                etype,
-                actor,
-                country,
-                since,
-                until,
-                negated,
             };
             events::run(&open(&cli.db)?, format, &filter)
         }

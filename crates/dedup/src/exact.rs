@@ -33,8 +33,18 @@ fn jaccard_from(inter: usize, na: usize, nb: usize) -> f64 {
 
 /// Size of the intersection of two sorted, deduplicated slices.
 pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
+    intersection_at_least(a, b, 0).unwrap_or(0)
+}
+
+/// Size of the intersection of two sorted, deduplicated slices, or `None`
+/// as soon as it cannot reach `need`.
+fn intersection_at_least<T: Ord>(a: &[T], b: &[T], need: usize) -> Option<usize> {
+    let (na, nb) = (a.len(), b.len());
     let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
+    while i < na && j < nb {
+        if n + (na - i).min(nb - j) < need {
+            return None;
+        }
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
@@ -45,7 +55,7 @@ pub fn intersection_len<T: Ord>(a: &[T], b: &[T]) -> usize {
             }
         }
     }
-    n
+    Some(n)
 }
 
 /// Slack for float rounding in the filters (always applied in the safe
@@ -151,21 +161,7 @@ fn verify(a: &[u32], b: &[u32], t: f64) -> Option<f64> {
     let (na, nb) = (a.len(), b.len());
     // J ≥ t ⇔ |a ∩ b| ≥ t/(1+t)·(|a|+|b|); rounded down to stay safe.
     let need = ((t / (1.0 + t) * (na + nb) as f64) - 1e-6).ceil().max(0.0) as usize;
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < na && j < nb {
-        if n + (na - i).min(nb - j) < need {
-            return None;
-        }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let n = intersection_at_least(a, b, need)?;
     let jac = jaccard_from(n, na, nb);
     (jac >= t).then_some(jac)
 }

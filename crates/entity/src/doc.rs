@@ -402,10 +402,10 @@ fn clean_pass(
             // Two persons run together, unless this very name is known whole.
             let whole = name_key(span);
             if full.iter().filter(|f| name_keys_match(f, &whole)).count() <= 1 {
-                for i in 0..2 {
+                for &(s, e) in &words[..2] {
                     out.push(Mention {
-                        start: m.start + words[i].0,
-                        end: m.start + words[i].1,
+                        start: m.start + s,
+                        end: m.start + e,
                         ..m.clone()
                     });
                 }

@@ -404,7 +404,7 @@ mod tests {
     use super::*;
     use crate::key::name_key;
 
-    fn de(t: EntityType, name: &str, variants: &[&str]) -> DocEntity {
+    pub(super) fn de(t: EntityType, name: &str, variants: &[&str]) -> DocEntity {
         DocEntity {
             etype: t,
             name: name.into(),
@@ -498,18 +498,11 @@ mod consolidate_tests {
     use super::*;
     use crate::key::name_key;
 
+    /// A person of `n` mentions, named the same in all of them.
     fn de(name: &str, n: usize) -> DocEntity {
         DocEntity {
-            etype: EntityType::PER,
-            name: name.into(),
-            key: name_key(name),
             mentions: vec![0; n],
-            variants: vec![name.to_string()],
-            roles: vec![],
-            countries: vec![],
-            sector: None,
-            composed: false,
-            place: None,
+            ..super::tests::de(EntityType::PER, name, &[name])
         }
     }
 

@@ -74,6 +74,15 @@ pub fn annotate_text(
     }
 }
 
+/// Who published an article: its publisher, else its source label, else
+/// the host of its URL. Syndication counts and groups use it.
+pub fn publisher(a: &Article) -> Option<String> {
+    a.publisher
+        .clone()
+        .or_else(|| a.source_label.clone())
+        .or_else(|| a.url.as_deref().and_then(rasd_ingest::url_host))
+}
+
 /// The text of one field of an article.
 pub fn field_text(a: &Article, f: Field) -> Option<&str> {
     match f {

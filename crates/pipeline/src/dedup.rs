@@ -9,11 +9,12 @@
 
 use rasd_dedup::{
     estimate_jaccard, exact_jaccard, group_duplicates, DedupConfig, LshIndex, MinHasher, Shingler,
-    Signature,
+    Signature, UnionFind,
 };
 use rasd_store::{ArticleSignature, DupPair, Stage, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -116,12 +117,11 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
                     if estimate < VERIFY_ABOVE {
                         continue;
                     }
-                    if !sets.contains_key(&c) {
+                    if let Entry::Vacant(slot) = sets.entry(c) {
                         let other = store
                             .article(c)?
-                            .map(|a| shingler.shingles(&a.article.body))
-                            .unwrap_or_default();
-                        sets.insert(c, other);
+                            .map(|a| shingler.shingles(&a.article.body));
+                        slot.insert(other.unwrap_or_default());
                     }
                     let jaccard = exact_jaccard(&sh, &sets[&c]);
                     if jaccard >= cfg.threshold {
@@ -157,33 +157,28 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
     Ok(sum)
 }
 
-/// Union–find over article ids.
+/// Duplicate groups over article ids: `rasd-dedup`'s union–find, indexed
+/// by the ids seen so far.
 #[derive(Default)]
 struct Groups {
-    parent: HashMap<i64, i64>,
+    slot: HashMap<i64, usize>,
+    uf: UnionFind,
 }
 
 impl Groups {
-    fn find(&mut self, mut x: i64) -> i64 {
-        while let Some(&p) = self.parent.get(&x) {
-            if p == x {
-                break;
-            }
-            let gp = self.parent.get(&p).copied().unwrap_or(p);
-            self.parent.insert(x, gp);
-            x = p;
-        }
-        x
+    fn index(&mut self, id: i64) -> usize {
+        let uf = &mut self.uf;
+        *self.slot.entry(id).or_insert_with(|| uf.push())
+    }
+
+    fn find(&mut self, id: i64) -> usize {
+        let i = self.index(id);
+        self.uf.find(i)
     }
 
     fn union(&mut self, a: i64, b: i64) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra != rb {
-            // The lower id is the root: deterministic.
-            let (lo, hi) = (ra.min(rb), ra.max(rb));
-            self.parent.insert(hi, lo);
-            self.parent.entry(lo).or_insert(lo);
-        }
+        let (ia, ib) = (self.index(a), self.index(b));
+        self.uf.union(ia, ib);
     }
 }
 
@@ -228,11 +223,7 @@ pub fn duplicate_groups(store: &dyn Store) -> Result<Vec<DuplicateGroup>, StoreE
                 let member = GroupMember {
                     id,
                     title: a.title.clone(),
-                    publisher: a
-                        .publisher
-                        .clone()
-                        .or_else(|| a.source_label.clone())
-                        .or_else(|| a.url.as_deref().and_then(rasd_ingest::url_host)),
+                    publisher: crate::annotate::publisher(a),
                     url: a.url.clone(),
                     published: a.published.as_ref().map(|d| d.to_string()),
                     crawled: a.crawled.as_ref().map(|d| d.to_string()),

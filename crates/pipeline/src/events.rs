@@ -100,34 +100,28 @@ pub fn article_events(
 ) -> Vec<ArticleEvent> {
     // The article's main actor (the most mentioned person, else
     // organisation) and focus place (the most mentioned linked place).
-    let most = |pred: &dyn Fn(&StoredDocEntity) -> bool| {
+    let most = |pred: &dyn Fn(usize, &StoredDocEntity) -> bool| {
         entities
             .iter()
             .enumerate()
-            .filter(|(_, e)| pred(e))
+            .filter(|&(i, e)| pred(i, e))
             .max_by_key(|(i, e)| (e.mentions.len(), std::cmp::Reverse(*i)))
             .map(|(i, _)| i)
     };
-    let main = most(&|e| e.entity.etype == EntityType::PER)
-        .or_else(|| most(&|e| e.entity.etype == EntityType::ORG));
-    let focus = most(&|e| e.entity.etype == EntityType::LOC && e.entity.place.is_some());
+    let main = most(&|_, e| e.entity.etype == EntityType::PER)
+        .or_else(|| most(&|_, e| e.entity.etype == EntityType::ORG));
+    let focus = most(&|_, e| e.entity.etype == EntityType::LOC && e.entity.place.is_some());
     // The article's best-attested actor of a country (persons first) among
     // those a sentence names, for a country named as the host of a meeting.
     let actor_of = |code: &str, not: Option<usize>, field: Field, s0: usize, s1: usize| {
         let of = |t: EntityType| {
-            most(&|e: &StoredDocEntity| {
+            most(&|i, e| {
                 e.entity.etype == t
                     && e.mentions
                         .iter()
                         .any(|m| m.field == field && m.start >= s0 && m.end <= s1)
                     && (e.entity.countries.iter().any(|(c, _)| c == code)
-                        || e.kb_id.is_some() && {
-                            let i = entities
-                                .iter()
-                                .position(|x| std::ptr::eq(x, e))
-                                .unwrap_or(usize::MAX);
-                            country_of(i).as_deref() == Some(code)
-                        })
+                        || country_of(i).as_deref() == Some(code))
             })
             .filter(|&i| Some(i) != not)
         };
@@ -139,7 +133,7 @@ pub fn article_events(
     let place_of = |i: usize| -> usize {
         let p = entities[i].entity.place.and_then(|id| gaz.by_id(id));
         match p {
-            Some(p) if p.kind == rasd_geo::PlaceKind::Country => most(&|e: &StoredDocEntity| {
+            Some(p) if p.kind == rasd_geo::PlaceKind::Country => most(&|_, e| {
                 e.entity
                     .place
                     .and_then(|id| gaz.by_id(id))
@@ -455,6 +449,15 @@ pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
         .collect()
 }
 
+/// An event being merged from its mentions.
+struct Merging {
+    rec: EventRecord,
+    publishers: BTreeSet<String>,
+    /// Places with their weight: 3 when a sentence names it, 1 for the
+    /// article's focus place.
+    places: Vec<(EventPlace, u32)>,
+}
+
 /// What an event rebuild did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EventSummary {
@@ -486,25 +489,30 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
         kb.insert(e.id, e);
         true
     })?;
-    let mut ids = Vec::new();
-    store.articles(&ArticleQuery::default(), &mut |s| {
-        ids.push(s.id);
-        true
-    })?;
-    // Merge key → (event under construction, publishers).
+    // Merge key → the event under construction.
     type Key = (EventType, bool, bool, String, String, String);
-    let mut merged: BTreeMap<Key, (EventRecord, BTreeSet<String>, BTreeMap<String, u32>)> =
-        BTreeMap::new();
+    let mut merged: BTreeMap<Key, Merging> = BTreeMap::new();
     let mut sum = EventSummary::default();
-    for chunk in ids.chunks(500) {
-        let mut loaded = Vec::with_capacity(chunk.len());
-        for &id in chunk {
-            let Some(s) = store.article(id)? else {
-                continue;
-            };
+    // The articles in pages of 500, each read once.
+    let mut after = 0;
+    loop {
+        let mut page = Vec::with_capacity(500);
+        let q = ArticleQuery {
+            after_id: Some(after),
+            limit: Some(500),
+            ..Default::default()
+        };
+        store.articles(&q, &mut |s| {
+            page.push((s.id, s.article));
+            true
+        })?;
+        let Some(&(last, _)) = page.last() else { break };
+        after = last;
+        let mut loaded = Vec::with_capacity(page.len());
+        for (id, article) in page {
             loaded.push(Loaded {
                 id,
-                article: s.article,
+                article,
                 entities: store.article_entities(id)?,
                 timexes: store.timexes(id)?,
             });
@@ -521,12 +529,7 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
             })
             .collect();
         for (l, evs) in loaded.iter().zip(coded) {
-            let publisher = l
-                .article
-                .publisher
-                .clone()
-                .or_else(|| l.article.source_label.clone())
-                .or_else(|| l.article.url.as_deref().and_then(rasd_ingest::url_host))
+            let publisher = crate::annotate::publisher(&l.article)
                 .unwrap_or_else(|| format!("article {}", l.id));
             for ev in evs {
                 sum.mentions += 1;
@@ -590,31 +593,33 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                         .to_string(),
                     confidence: ev.confidence,
                 };
-                let slot = merged.entry(key).or_insert_with(|| {
-                    (
-                        EventRecord {
-                            id: 0,
-                            etype: ev.etype.as_str().to_string(),
-                            mode: ev.mode.clone(),
-                            intent: ev.intent,
-                            negated: ev.negated,
-                            source: source.clone(),
-                            target: target.clone(),
-                            place: None,
-                            date: date.as_ref().map(|d| d.0.clone()),
-                            date_grain: date.as_ref().map(|d| d.1.clone()),
-                            date_source: date.as_ref().map(|d| d.2.to_string()),
-                            mentions: Vec::new(),
-                            articles: Vec::new(),
-                            num_sources: 0,
-                            num_articles: 0,
-                            confidence: 0.0,
-                        },
-                        BTreeSet::new(),
-                        BTreeMap::new(),
-                    )
+                let slot = merged.entry(key).or_insert_with(|| Merging {
+                    rec: EventRecord {
+                        id: 0,
+                        etype: ev.etype.as_str().to_string(),
+                        mode: ev.mode.clone(),
+                        intent: ev.intent,
+                        negated: ev.negated,
+                        source: source.clone(),
+                        target: target.clone(),
+                        place: None,
+                        date: date.as_ref().map(|d| d.0.clone()),
+                        date_grain: date.as_ref().map(|d| d.1.clone()),
+                        date_source: date.as_ref().map(|d| d.2.to_string()),
+                        mentions: Vec::new(),
+                        articles: Vec::new(),
+                        num_sources: 0,
+                        num_articles: 0,
+                        confidence: 0.0,
+                    },
+                    publishers: BTreeSet::new(),
+                    places: Vec::new(),
                 });
-                let (rec, publishers, places) = slot;
+                let Merging {
+                    rec,
+                    publishers,
+                    places,
+                } = slot;
                 if rec.mode.is_none() {
                     rec.mode = ev.mode.clone();
                 }
@@ -623,8 +628,11 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
                 }
                 // A place the sentence names outweighs the article's focus.
                 if let Some(p) = place {
-                    let k = serde_json::to_string(&p).unwrap_or_default();
-                    *places.entry(k).or_default() += if ev.place_in_sentence { 3 } else { 1 };
+                    let weight = if ev.place_in_sentence { 3 } else { 1 };
+                    match places.iter_mut().find(|(q, _)| *q == p) {
+                        Some(slot) => slot.1 += weight,
+                        None => places.push((p, weight)),
+                    }
                 }
                 rec.confidence = rec.confidence.max(ev.confidence);
                 rec.mentions.push(mention);
@@ -637,15 +645,21 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
     }
     let mut events: Vec<EventRecord> = merged
         .into_values()
-        .map(|(mut rec, publishers, places)| {
+        .map(|m| {
+            let Merging {
+                mut rec,
+                publishers,
+                places,
+            } = m;
             rec.articles.sort_unstable();
             rec.num_articles = rec.articles.len() as u32;
             rec.num_sources = publishers.len() as u32;
-            // The place most mentions give.
+            // The place most mentions give (the first seen of equals).
             rec.place = places
                 .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .and_then(|(k, _)| serde_json::from_str(&k).ok());
+                .rev()
+                .max_by_key(|(_, n)| *n)
+                .map(|(p, _)| p);
             rec
         })
         .collect();

@@ -4,6 +4,7 @@
 //! near-duplicate links; then the story records, and every article's TF-IDF
 //! vector for related-article queries.
 
+use crate::annotate::publisher;
 use rasd_dedup::group_duplicates;
 use rasd_store::{ArticleQuery, EntityRecord, Store, StoreError, StoryEntity, StoryRecord};
 use rasd_story::{cosine, term_counts, ArticleInput, Clusterer, Params};
@@ -43,13 +44,6 @@ struct Gathered {
     publisher: Option<String>,
     body_len: usize,
     terms: Vec<(String, u32)>,
-}
-
-fn publisher(a: &rasd_doc::Article) -> Option<String> {
-    a.publisher
-        .clone()
-        .or_else(|| a.source_label.clone())
-        .or_else(|| a.url.as_deref().and_then(rasd_ingest::url_host))
 }
 
 /// Rebuilds all stories from the store.

@@ -1,0 +1,37 @@
+"""Shared by the seed checks (`bench/check_*.py RASD_BINARY [SEEDS_DIR]`):
+the arguments, a clean skip when ../shared is absent, a fresh database with
+the seed pages ingested, and one `ok`/`FAIL` line per check."""
+import json, os, subprocess, sys, tempfile
+
+
+class SeedCheck:
+    def __init__(self):
+        self.rasd = sys.argv[1]
+        here = os.path.dirname(os.path.abspath(sys.argv[0]))
+        seeds = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "..", "..", "shared", "seeds")
+        if not os.path.isdir(seeds):
+            print(f"skip: seeds not found at {seeds}")
+            sys.exit(0)
+        self.seeds = seeds
+        self.db = os.path.join(tempfile.mkdtemp(), "seeds.db")
+        self.fails = 0
+        self.run("ingest", seeds)
+
+    def run(self, *args):
+        """The stdout of `rasd --db DB ARGS…` (which must succeed)."""
+        return subprocess.run([self.rasd, "--db", self.db, *args], capture_output=True, text=True, check=True).stdout
+
+    def jsonl(self, *args):
+        return [json.loads(l) for l in self.run(*args).splitlines()]
+
+    def pages(self, arts):
+        """Page ids by seed file prefix (`000` … `004`)."""
+        return {os.path.basename(a["input"]["path"])[:3]: a["id"] for a in arts if a["kind"] == "page"}
+
+    def check(self, name, ok, detail=""):
+        self.fails += not ok
+        print(("ok   " if ok else "FAIL ") + name + (f"  ({detail})" if detail and not ok else ""))
+
+    def finish(self):
+        print(f"{self.fails} failed")
+        sys.exit(1 if self.fails else 0)
