@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Near-duplicates and stories over all of SaudiNewsNet: a full ingest into a
-# fresh database (entities included), RUNS times; prints the median time of
-# the near-duplicate stage and of the story rebuild (both measured inside the
-# ingest run, from its --json summary), then the story size distribution,
+# Near-duplicates, events and stories over all of SaudiNewsNet: a full
+# ingest into a fresh database (entities included), RUNS times; prints the
+# median time of the whole ingest, the near-duplicate stage, the event
+# rebuild and the story rebuild (measured inside the ingest run, from its
+# --json summary), then the story size distribution,
 # the ten largest stories and a fixed random sample of 20 multi-source
 # stories with their first and last titles for a coherence spot-check.
 # Usage: bench/stories_snn.sh [RUNS]   (default 3)
@@ -22,11 +23,13 @@ python3 - "$tmp" "$runs" "$rasd" <<'PY'
 import json, random, statistics, subprocess, sys, collections
 tmp, runs, rasd = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 sums = [json.load(open(f"{tmp}/run{i}.json")) for i in range(1, runs + 1)]
-d = [s["duplicates"]["seconds"] for s in sums]
-st = [s["stories"]["seconds"] for s in sums]
-print(f"near-duplicate stage: median {statistics.median(d):.2f} s of {runs} ({', '.join(f'{x:.2f}' for x in d)}); "
-      f"{sums[-1]['duplicates']['pairs']} pairs from {sums[-1]['duplicates']['candidates']} LSH candidates")
-print(f"story rebuild: median {statistics.median(st):.2f} s of {runs} ({', '.join(f'{x:.2f}' for x in st)})")
+def median(what, xs):
+    return f"{what}: median {statistics.median(xs):.2f} s of {runs} ({', '.join(f'{x:.2f}' for x in xs)})"
+print(median("whole ingest", [s["seconds"] for s in sums]))
+print(median("near-duplicate stage", [s["duplicates"]["seconds"] for s in sums])
+      + f"; {sums[-1]['duplicates']['pairs']} pairs from {sums[-1]['duplicates']['candidates']} LSH candidates")
+print(median("event rebuild", [s["events"]["seconds"] for s in sums]) + "; " + json.dumps(sums[-1]["events"]))
+print(median("story rebuild", [s["stories"]["seconds"] for s in sums]))
 print("summary:", json.dumps(sums[-1]["stories"]))
 out = subprocess.run([rasd, "stories", "--json", "--db", f"{tmp}/snn.db"], capture_output=True, text=True, check=True).stdout
 stories = [json.loads(l) for l in out.splitlines()]
