@@ -2,6 +2,7 @@
 //! Lines, CSV or a GDELT-like TSV.
 
 use anyhow::Result;
+use rasd_pipeline::export::{csv_field, row, tsv_field, EventFilter, COLUMNS};
 use rasd_store::{EventActor, EventRecord, SqliteStore, Store};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
@@ -27,6 +28,9 @@ pub struct Filter {
     /// Only events with an actor or place of this country (ISO alpha-3, or alpha-2 for places).
     #[arg(long)]
     pub country: Option<String>,
+    /// Only events whose place's name (Arabic or English) contains this.
+    #[arg(long)]
+    pub place: Option<String>,
     /// Only events on or after this date (YYYY-MM-DD).
     #[arg(long)]
     pub since: Option<String>,
@@ -38,167 +42,27 @@ pub struct Filter {
     pub negated: bool,
 }
 
-fn actor_matches(a: &Option<EventActor>, q: &str) -> bool {
-    let Some(a) = a else { return false };
-    let ql = q.to_lowercase();
-    a.name.contains(q)
-        || a.name_en
-            .as_deref()
-            .is_some_and(|n| n.to_lowercase().contains(&ql))
-        || a.entity.is_some_and(|id| id.to_string() == q)
-}
-
 impl Filter {
-    fn keep(&self, e: &EventRecord) -> bool {
-        if e.negated && !self.negated {
-            return false;
+    /// The shared filter of the pipeline.
+    pub fn to_filter(&self) -> EventFilter {
+        EventFilter {
+            types: self
+                .etype
+                .as_deref()
+                .map(|t| t.split(',').map(|t| t.trim().to_string()).collect())
+                .unwrap_or_default(),
+            actor: self.actor.clone(),
+            country: self.country.clone(),
+            place: self.place.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+            negated: self.negated,
         }
-        if let Some(t) = &self.etype {
-            if !t
-                .split(',')
-                .any(|t| t.trim().eq_ignore_ascii_case(&e.etype))
-            {
-                return false;
-            }
-        }
-        if let Some(q) = &self.actor {
-            if !actor_matches(&e.source, q) && !actor_matches(&e.target, q) {
-                return false;
-            }
-        }
-        if let Some(c) = &self.country {
-            let c = c.to_uppercase();
-            let is = |a: &Option<EventActor>| {
-                a.as_ref().and_then(|a| a.country.as_deref()) == Some(c.as_str())
-            };
-            let place = e.place.as_ref().and_then(|p| p.country.as_deref());
-            let place3 = place.and_then(rasd_geo::iso3);
-            if !is(&e.source)
-                && !is(&e.target)
-                && place3 != Some(c.as_str())
-                && place != Some(c.as_str())
-            {
-                return false;
-            }
-        }
-        let date = e.date.as_deref().unwrap_or("");
-        if self
-            .since
-            .as_deref()
-            .is_some_and(|s| date.is_empty() || date < s)
-        {
-            return false;
-        }
-        // A month or year value compares by its prefix.
-        if self
-            .until
-            .as_deref()
-            .is_some_and(|u| date.is_empty() || date[..date.len().min(u.len())] > *u)
-        {
-            return false;
-        }
-        true
     }
-}
-
-/// The columns of `--csv` and `--tsv`, documented in the README.
-const COLUMNS: &[&str] = &[
-    "id",
-    "date",
-    "date_grain",
-    "date_source",
-    "type",
-    "mode",
-    "intent",
-    "negated",
-    "source_entity",
-    "source_name",
-    "source_name_en",
-    "source_country",
-    "source_sector",
-    "target_entity",
-    "target_name",
-    "target_name_en",
-    "target_country",
-    "target_sector",
-    "place_name",
-    "place_name_en",
-    "place_country",
-    "lat",
-    "lon",
-    "num_articles",
-    "num_sources",
-    "confidence",
-    "articles",
-    "first_sentence",
-];
-
-fn row(e: &EventRecord) -> Vec<String> {
-    let s = |x: &Option<String>| x.clone().unwrap_or_default();
-    let actor = |a: &Option<EventActor>| -> Vec<String> {
-        match a {
-            Some(a) => vec![
-                a.entity.map(|i| i.to_string()).unwrap_or_default(),
-                a.name.clone(),
-                s(&a.name_en),
-                s(&a.country),
-                s(&a.sector),
-            ],
-            None => vec![String::new(); 5],
-        }
-    };
-    let mut v = vec![
-        e.id.to_string(),
-        s(&e.date),
-        s(&e.date_grain),
-        s(&e.date_source),
-        e.etype.clone(),
-        s(&e.mode),
-        e.intent.to_string(),
-        e.negated.to_string(),
-    ];
-    v.extend(actor(&e.source));
-    v.extend(actor(&e.target));
-    match &e.place {
-        Some(p) => v.extend([
-            p.name.clone(),
-            s(&p.name_en),
-            s(&p.country),
-            p.lat.map(|x| x.to_string()).unwrap_or_default(),
-            p.lon.map(|x| x.to_string()).unwrap_or_default(),
-        ]),
-        None => v.extend(vec![String::new(); 5]),
-    }
-    v.extend([
-        e.num_articles.to_string(),
-        e.num_sources.to_string(),
-        format!("{:.3}", e.confidence),
-        e.articles
-            .iter()
-            .map(|a| a.to_string())
-            .collect::<Vec<_>>()
-            .join(";"),
-        e.mentions
-            .first()
-            .map(|m| m.text.clone())
-            .unwrap_or_default(),
-    ]);
-    v
-}
-
-fn csv_field(f: &str) -> String {
-    if f.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f.to_string()
-    }
-}
-
-fn tsv_field(f: &str) -> String {
-    f.replace(['\t', '\n', '\r'], " ")
 }
 
 pub fn run(store: &SqliteStore, format: Format, filter: &Filter) -> Result<ExitCode> {
+    let filter = filter.to_filter();
     let mut all = Vec::new();
     store.events(&mut |e| {
         if filter.keep(&e) {

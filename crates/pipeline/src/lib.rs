@@ -10,6 +10,7 @@ pub mod annotate;
 pub mod dedup;
 pub mod entities;
 pub mod events;
+pub mod export;
 pub mod stories;
 
 use rasd_doc::TimeMention;
@@ -166,9 +167,63 @@ pub fn ingest(
     opts: &IngestOptions,
     progress: &dyn Progress,
 ) -> Result<Summary, StoreError> {
+    let (leaves, list_errors) = source::list(paths, opts.max_file_size);
+    let read = |w: &[Leaf]| read_window(w, opts.max_file_size);
+    ingest_leaves(store, leaves, list_errors, &read, opts, progress)
+}
+
+/// Ingests documents given in memory, each with the name it is stored under
+/// (its extension tells the format, as for files): the HTTP API's uploads.
+pub fn ingest_documents(
+    store: &mut dyn Store,
+    docs: Vec<(String, Vec<u8>)>,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, StoreError> {
+    let leaves: Vec<Leaf> = docs
+        .iter()
+        .map(|(name, bytes)| Leaf {
+            path: name.clone(),
+            origin: source::Origin::Stdin,
+            archive: None,
+            size: Some(bytes.len() as u64),
+        })
+        .collect();
+    let by_name: std::collections::HashMap<&str, &[u8]> = docs
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let limit = opts.max_file_size;
+    let read = |w: &[Leaf]| -> Vec<Result<Vec<u8>, InputError>> {
+        w.iter()
+            .map(|l| {
+                let b = by_name[l.path.as_str()];
+                if b.len() as u64 > limit {
+                    Err(InputError::TooLarge {
+                        size: b.len() as u64,
+                        limit,
+                    })
+                } else {
+                    Ok(b.to_vec())
+                }
+            })
+            .collect()
+    };
+    ingest_leaves(store, leaves, Vec::new(), &read, opts, progress)
+}
+
+type ReadWindow<'a> = dyn Fn(&[Leaf]) -> Vec<Result<Vec<u8>, InputError>> + 'a;
+
+fn ingest_leaves(
+    store: &mut dyn Store,
+    leaves: Vec<Leaf>,
+    list_errors: Vec<source::ListError>,
+    read: &ReadWindow,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<Summary, StoreError> {
     let t0 = Instant::now();
     let mut sum = Summary::default();
-    let (leaves, list_errors) = source::list(paths, opts.max_file_size);
     for e in list_errors {
         sum.inputs += 1;
         sum.inputs_failed += 1;
@@ -180,7 +235,7 @@ pub fn ingest(
     let total_bytes: u64 = leaves.iter().filter_map(|l| l.size).sum();
     progress.start(leaves.len() as u64, total_bytes);
     for window in leaves.chunks(opts.window.max(1)) {
-        let raws = read_window(window, opts.max_file_size);
+        let raws = read(window);
         let hashed: Vec<Result<(String, Vec<u8>), InputError>> = raws
             .into_par_iter()
             .map(|r| r.map(|b| (sha256_hex(&b), b)))
