@@ -97,6 +97,8 @@ pub struct Summary {
     pub events: Option<events::EventSummary>,
     /// The stories after this run (rebuilt when articles were added).
     pub stories: Option<stories::StorySummary>,
+    /// Full-text indexing of the new articles.
+    pub search: Option<rasd_search::IndexSummary>,
     pub seconds: f64,
 }
 
@@ -380,6 +382,7 @@ fn ingest_leaves(
             sum.events = Some(events::rebuild_events(store)?);
         }
         sum.stories = Some(stories::rebuild_stories(store)?);
+        sum.search = Some(update_search_index(store, false, &Silent)?);
     }
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
@@ -425,6 +428,34 @@ fn run_stage<T: Send>(
     Ok((articles_done, total))
 }
 
+/// Indexes for full-text search the articles whose index is missing or
+/// older than [`rasd_search::SEARCH_VERSION`] (all of them with `force`).
+/// An outdated index is dropped whole first: rebuilding it is faster.
+fn update_search_index(
+    store: &mut dyn Store,
+    force: bool,
+    progress: &dyn Progress,
+) -> Result<rasd_search::IndexSummary, StoreError> {
+    let t0 = Instant::now();
+    let v = rasd_search::SEARCH_VERSION;
+    store.drop_search_index_below(if force { i64::MAX } else { v })?;
+    let (articles, words) = run_stage(
+        store,
+        Stage::Search,
+        v,
+        false,
+        progress,
+        rasd_search::article_terms,
+        |s, items| s.replace_search_index(items, v),
+        rasd_search::indexed_words,
+    )?;
+    Ok(rasd_search::IndexSummary {
+        articles,
+        words,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
 /// What a `process` run did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ProcessSummary {
@@ -438,6 +469,8 @@ pub struct ProcessSummary {
     pub duplicates: Option<dedup::DedupSummary>,
     pub events: Option<events::EventSummary>,
     pub stories: Option<stories::StorySummary>,
+    /// Full-text indexing of the articles whose index was missing or old.
+    pub search: Option<rasd_search::IndexSummary>,
     pub seconds: f64,
 }
 
@@ -484,6 +517,7 @@ pub fn process(
         sum.stories = Some(stories::rebuild_stories(store)?);
     }
     sum.duplicates = Some(dups);
+    sum.search = Some(update_search_index(store, force, progress)?);
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)

@@ -75,6 +75,37 @@ pub enum Stage {
     Entities,
     /// MinHash signature and near-duplicate pairs.
     Dedup,
+    /// The full-text search index (`rasd-search`).
+    Search,
+}
+
+/// The full-text index terms of one article, as `rasd-search` computes them:
+/// space-separated, already folded and clitic-stripped.
+///
+/// `title` and `body` hold one term per word (its stem), in word order, so
+/// that phrases match by position; `title_extra` and `body_extra` hold the
+/// other forms a word is findable by (its whole folded form when a clitic
+/// was stripped, a more speculative stem), which carry no positions that
+/// phrases could rely on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchTerms {
+    pub title: String,
+    pub body: String,
+    pub title_extra: String,
+    pub body_extra: String,
+}
+
+/// The texts of one article that a search result shows: a light read of the
+/// article (no regions, no alignment).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleText {
+    pub id: i64,
+    pub title: Option<String>,
+    pub body: String,
+    /// ISO date or datetime.
+    pub published: Option<String>,
+    pub publisher: Option<String>,
+    pub source_label: Option<String>,
 }
 
 /// Two near-duplicate articles (`a < b`): the exact Jaccard similarity of
@@ -412,6 +443,25 @@ pub trait Store {
     fn events(&self, f: &mut dyn FnMut(EventRecord) -> bool) -> Result<()>;
     /// Every article's term vector, in article id order.
     fn article_vectors(&self, f: &mut dyn FnMut(i64, Vec<(String, f32)>)) -> Result<()>;
+    /// Replaces the full-text index rows of articles (an article indexed
+    /// again loses its old terms) and records the index version, in one
+    /// transaction.
+    fn replace_search_index(&mut self, items: &[(i64, SearchTerms)], version: i64) -> Result<()>;
+    /// When some article is indexed with a version below `version`, empties
+    /// the full-text index and marks every article unindexed (one
+    /// transaction), and returns true: indexing everything again into an
+    /// empty index is several times faster than replacing each row. The
+    /// index is empty to readers until the articles are indexed again.
+    fn drop_search_index_below(&mut self, version: i64) -> Result<bool>;
+    /// Article ids matching an FTS5 expression over the index columns
+    /// (`title`, `body`, `title_extra`, `body_extra`), best first by bm25
+    /// (title above body, the extra columns below their field), with their
+    /// score (higher is better), after skipping `offset`.
+    fn search_fts(&self, expr: &str, limit: usize, offset: usize) -> Result<Vec<(i64, f64)>>;
+    /// How many articles match an FTS5 expression, counting at most `cap`.
+    fn search_count(&self, expr: &str, cap: usize) -> Result<usize>;
+    /// The texts of an article that a search result shows.
+    fn article_text(&self, id: i64) -> Result<Option<ArticleText>>;
 }
 
 /// Deflate-compresses raw input bytes for storage (fast level: ingest speed

@@ -5,6 +5,7 @@ use crate::{
     EntityRecord, EventRecord, InputBatch, InputStatus, Problem, Result, Stage, Stats, Store,
     StoreError, StoredArticle, StoredDocEntity, StoryRecord, WriteOutcome,
 };
+use crate::{ArticleText, SearchTerms};
 use rasd_doc::{
     Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
 };
@@ -155,7 +156,24 @@ CREATE TABLE events (
     record TEXT NOT NULL
 );
 "#,
+    // The full-text index: terms are folded and stemmed by rasd-search, so
+    // the tokenizer only splits them (and does nothing to Arabic letters).
+    // Contentless (the texts are in `articles`), with deletes so that an
+    // article indexed again replaces its row; rowid = article id.
+    r#"
+CREATE VIRTUAL TABLE article_fts USING fts5(
+    title, body, title_extra, body_extra,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0'
+);
+ALTER TABLE articles ADD COLUMN search_version INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
+
+/// bm25 weights of the full-text columns: title, body, title_extra,
+/// body_extra. A title match outweighs body matches; the extra forms add to
+/// their field's score at half its weight.
+const FTS_RANK: &str = "bm25(article_fts, 4.0, 1.0, 2.0, 0.5)";
 
 pub struct SqliteStore {
     conn: Connection,
@@ -338,6 +356,14 @@ impl SqliteStore {
             tx.commit()?;
         }
         Ok(SqliteStore { conn })
+    }
+
+    /// Changes whenever another connection commits (`PRAGMA data_version`):
+    /// a cheap way to notice another process's writes.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     pub fn integrity_check(&self) -> Result<String> {
@@ -690,6 +716,7 @@ impl Store for SqliteStore {
             Stage::Time => "time_version",
             Stage::Entities => "entity_version",
             Stage::Dedup => "dedup_version",
+            Stage::Search => "search_version",
         };
         let sql =
             format!("SELECT id FROM articles WHERE {column} < ?1 AND id > ?2 ORDER BY id LIMIT ?3");
@@ -1123,5 +1150,99 @@ impl Store for SqliteStore {
             }
         }
         Ok(())
+    }
+
+    fn replace_search_index(&mut self, items: &[(i64, SearchTerms)], version: i64) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            // The rows of the articles indexed before (version > 0) are
+            // deleted first, all of them, then the new rows inserted:
+            // deletes between inserts took twice as long (SaudiNewsNet).
+            let mut was = tx.prepare_cached("SELECT search_version FROM articles WHERE id = ?1")?;
+            let mut del = tx.prepare_cached("DELETE FROM article_fts WHERE rowid = ?1")?;
+            for (id, _) in items {
+                let v: Option<i64> = was.query_row([id], |r| r.get(0)).optional()?;
+                if v.is_some_and(|v| v > 0) {
+                    del.execute([id])?;
+                }
+            }
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO article_fts (rowid, title, body, title_extra, body_extra) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut ver =
+                tx.prepare_cached("UPDATE articles SET search_version = ?2 WHERE id = ?1")?;
+            for (id, t) in items {
+                ins.execute(params![id, t.title, t.body, t.title_extra, t.body_extra])?;
+                ver.execute(params![id, version])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn drop_search_index_below(&mut self, version: i64) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let old: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM articles WHERE search_version > 0 AND search_version < ?1)",
+            [version],
+            |r| r.get(0),
+        )?;
+        if old {
+            tx.execute_batch(
+                "INSERT INTO article_fts (article_fts) VALUES ('delete-all');
+                 UPDATE articles SET search_version = 0 WHERE search_version <> 0;",
+            )?;
+        }
+        tx.commit()?;
+        Ok(old)
+    }
+
+    fn search_fts(&self, expr: &str, limit: usize, offset: usize) -> Result<Vec<(i64, f64)>> {
+        let sql = format!(
+            "SELECT rowid, {FTS_RANK} AS r FROM article_fts WHERE article_fts MATCH ?1 ORDER BY r, rowid LIMIT ?2 OFFSET ?3"
+        );
+        let mut s = self.conn.prepare_cached(&sql)?;
+        let clamp = |n: usize| n.min(i64::MAX as usize) as i64;
+        let v = s
+            .query_map(params![expr, clamp(limit), clamp(offset)], |r| {
+                Ok((r.get(0)?, -r.get::<_, f64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
+    }
+
+    fn search_count(&self, expr: &str, cap: usize) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![expr, cap.min(i64::MAX as usize) as i64], |r| {
+                r.get(0)
+            })?;
+        Ok(n as usize)
+    }
+
+    fn article_text(&self, id: i64) -> Result<Option<ArticleText>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, title, body, published, publisher, source_label FROM articles WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(ArticleText {
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    body: r.get(2)?,
+                    published: r.get(3)?,
+                    publisher: r.get(4)?,
+                    source_label: r.get(5)?,
+                })
+            })
+            .optional()?)
     }
 }
