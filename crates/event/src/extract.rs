@@ -133,6 +133,21 @@ fn readings(key: &str, word: &str) -> Vec<(String, Reading)> {
                     if chars(r2) >= 2 {
                         out.push((r2.to_string(), noun(Some(c), C_NOUN)));
                     }
+                } else {
+                    // A possessive after the preposition: بموقفها، لزيارته.
+                    for suf in ["هما", "هم", "ها", "ه", "كم", "نا", "هن"] {
+                        if suf == "ه" && word.ends_with('ة') {
+                            break;
+                        }
+                        if let Some(r2) = r.strip_suffix(suf) {
+                            if chars(r2) >= 3 {
+                                let mut rd = noun(Some(c), C_NOUN);
+                                rd.encl = true;
+                                out.push((r2.to_string(), rd));
+                            }
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -197,6 +212,8 @@ struct Men {
     t1: usize,
     /// Person, Org or Other argument (an entity actor).
     entity_actor: bool,
+    /// A person argument.
+    person: bool,
     /// A place argument.
     is_place: bool,
     /// A country name, capital or demonym (can stand for a government).
@@ -305,13 +322,22 @@ pub fn extract(input: &SentenceInput) -> Vec<EventMention> {
     if hits.iter().all(|v| v.iter().all(|h| h.elem != 0)) {
         return Vec::new();
     }
-    // 2. Pattern matches.
+    // 2. Pattern matches. A word of a person's or organisation's name is no
+    // trigger (`قوات الدعم السريع`, `مكتب التحقيقات الفيدرالي`).
+    let in_name = |t: &Tok| {
+        input.args.iter().any(|a| {
+            a.kind != ArgKind::Place
+                && valid_span(text, a.start, a.end)
+                && a.start < t.end
+                && t.start < a.end
+        })
+    };
     let mut cands: Vec<Match> = Vec::new();
     for i in 0..toks.len() {
         for h in hits[i].iter().filter(|h| h.elem == 0) {
             let e = &lx.entries[h.entry as usize];
             if let Some(m) = match_entry(&toks, &hits, e, h.entry, i) {
-                if reject_by_neighbours(&toks, e, &m) {
+                if reject_by_neighbours(&toks, e, &m) || m.iter().any(|&t| in_name(&toks[t])) {
                     continue;
                 }
                 cands.push(Match {
@@ -395,12 +421,18 @@ pub fn extract(input: &SentenceInput) -> Vec<EventMention> {
         .map(|m| m.toks[0])
         .collect();
     let question = is_question(sent, &cx.toks);
+    // Clauses about non-political subjects (`يهدد الجفاف`, `رفض الطالب`).
+    let mut nonpol = vec![false; matches.len()];
+    for mi in 0..matches.len() {
+        nonpol[mi] = cx.nonpol_clause(&matches, mi, &heads, &nonpol[..mi]);
+    }
     let mut out: Vec<EventMention> = Vec::new();
     for (mi, m) in matches.iter().enumerate() {
-        if m.merged {
+        if m.merged || nonpol[mi] || cx.vehicle_arrival(m) {
             continue;
         }
-        if let Some(ev) = cx.code(m, &matches[..mi], &heads, (s0, s1), question) {
+        let (before, after) = (&matches[..mi], &matches[mi + 1..]);
+        if let Some(ev) = cx.code(m, before, after, &heads, (s0, s1), question) {
             let dup = out.iter_mut().find(|o| {
                 o.etype == ev.etype
                     && o.negated == ev.negated
@@ -430,8 +462,9 @@ pub fn extract(input: &SentenceInput) -> Vec<EventMention> {
 /// Marks matches that are part of another one: a trigger inside another
 /// trigger's phrase or right after it with the same type (`فجر انتحاري
 /// نفسه`, `شبكة لتهريب المخدرات`), a verb in a relative clause on a trigger
-/// noun of the same type (`الهجوم الذي استهدف`), and the topics of talks
-/// (`بحث … التعاون`).
+/// noun of the same type (`الهجوم الذي استهدف`) or on any indefinite
+/// trigger noun (`عملية سطو مسلح استهدفت`), the topics of talks (`بحث …
+/// التعاون`), and the purpose of aid (`قدم منحة لدعم الموازنة`).
 fn merge_matches(toks: &[Tok], lx: &Lexicon, ms: &mut [Match]) {
     let n = ms.len();
     for i in 0..n {
@@ -468,7 +501,50 @@ fn merge_matches(toks: &[Tok], lx: &Lexicon, ms: &mut [Match]) {
                 && !ei.verbal
                 && ei.spec <= 0.6
                 && matches!(ei.etype, EventType::Cooperate | EventType::Support);
-            if inside || right_after || relative || object || topic {
+            let calm = |a: usize, b: usize| !(a..b).any(|k| toks[k].hard || toks[k].comma);
+            // An ambiguous verb right after an indefinite trigger noun
+            // describes that event: عملية سطو مسلح استهدفت فرعا.
+            let rel_indef = ei.verbal
+                && ei.hints.amb
+                && !ej.verbal
+                && j1 < hi
+                && hi <= j1 + 2
+                && calm(j1 + 1, hi)
+                && !definite(&toks[j0]);
+            // `يصل … إلى القاهرة في جولة إقليمية`: the same visit.
+            let same_visit = same
+                && !ei.verbal
+                && ej.verbal
+                && ei.mode.as_deref() == Some("visit")
+                && ej.mode.as_deref() == Some("visit")
+                && j1 < hi
+                && hi <= j1 + 14
+                && !(j1..hi).any(|k| toks[k].hard);
+            // `استدعت سفيرها للتشاور`: the purpose of a diplomatic act.
+            let diplomatic_purpose = ei.etype == EventType::Consult
+                && !ei.verbal
+                && ms[i].head.r.prep == Some('ل')
+                && matches!(ej.etype, EventType::Sanction | EventType::Disapprove)
+                && j1 < hi
+                && hi <= j1 + 4
+                && calm(j1, hi);
+            let aid_purpose = ei.etype == EventType::Support
+                && !ei.verbal
+                && ms[i].head.r.prep == Some('ل')
+                && ej.etype == EventType::Aid
+                && j1 < hi
+                && hi <= j1 + 6
+                && calm(j1, hi);
+            if inside
+                || right_after
+                || relative
+                || object
+                || topic
+                || rel_indef
+                || same_visit
+                || diplomatic_purpose
+                || aid_purpose
+            {
                 ms[i].merged = true;
                 if same && ms[j].mode.is_none() && ej.mode.is_none() {
                     ms[j].mode = ei.mode.clone();
@@ -534,6 +610,18 @@ fn reject_by_neighbours(toks: &[Tok], e: &Entry, m: &[usize]) -> bool {
             }
         }
     }
+    if e.hints.nself.contains(&toks[m[0]].key) {
+        return true;
+    }
+    if !e.hints.ngap.is_empty() {
+        let gap = (m[0]..last).filter(|i| !m.contains(i));
+        if gap
+            .map(|i| &toks[i])
+            .any(|t| e.hints.ngap.iter().any(|f| *f == t.key || *f == t.base))
+        {
+            return true;
+        }
+    }
     if !e.hints.np.is_empty() && m[0] > 0 {
         let p = &toks[m[0] - 1];
         if e.hints.np.iter().any(|f| *f == p.key || *f == p.base) {
@@ -541,6 +629,16 @@ fn reject_by_neighbours(toks: &[Tok], e: &Entry, m: &[usize]) -> bool {
         }
     }
     false
+}
+
+/// Does the word carry the article (`الفريق`, `والفريق`, `للفريق`)?
+fn definite(t: &Tok) -> bool {
+    let k = if t.conj {
+        t.key.get('و'.len_utf8()..).unwrap_or(&t.key)
+    } else {
+        &t.key
+    };
+    k.starts_with("ال") || k.starts_with("لل") || k.starts_with("بال")
 }
 
 fn is_question(sent: &str, toks: &[Tok]) -> bool {
@@ -601,6 +699,7 @@ impl Ctx<'_> {
                     t0: i,
                     t1: i + 1,
                     entity_actor: false,
+                    person: false,
                     is_place: false,
                     metonymic: false,
                     actor: Some(ActorRef::Implicit),
@@ -622,14 +721,19 @@ impl Ctx<'_> {
             if let Some(code) = code {
                 // Extend over a collective head noun before: الوفد الروسي,
                 // وفد عسكري روسي.
+                // Heads may stack: خبراء عسكريون فرنسيون.
                 let mut start_t = i;
-                for back in 1..=2 {
+                for back in 1..=3 {
                     if i < back || covered[i - back] || !self.toks[i - back].word {
                         break;
                     }
                     let p = &self.toks[i - back];
-                    if w.heads.contains(&p.key) || w.heads.contains(&p.base) {
+                    let head = w.heads.contains(&p.key) || w.heads.contains(&p.base);
+                    if head && (start_t == i || !definite(p)) {
+                        // A first head, or an indefinite one in construct
+                        // before it: أحزاب المعارضة الجزائرية.
                         start_t = i - back;
+                    } else if start_t != i || back > 1 {
                         break;
                     }
                 }
@@ -637,6 +741,7 @@ impl Ctx<'_> {
                     t0: start_t,
                     t1: i + 1,
                     entity_actor: false,
+                    person: false,
                     is_place: false,
                     metonymic: true,
                     actor: Some(ActorRef::Country {
@@ -672,6 +777,7 @@ impl Ctx<'_> {
             t0,
             t1,
             entity_actor: false,
+            person: false,
             is_place: false,
             metonymic: false,
             actor: None,
@@ -704,9 +810,12 @@ impl Ctx<'_> {
                     let t = &self.toks[i];
                     !t.word || w.titles.contains(&t.key) || w.titles.contains(&t.base)
                 });
-                if all_titles {
+                // A person mention of titles only (`قائد الجيش`) names
+                // nobody; an organisation may (`مجلس الأمن الدولي`).
+                if all_titles && a.kind == ArgKind::Person {
                     return m;
                 }
+                m.person = a.kind == ArgKind::Person;
                 if let Some(c) = country() {
                     // A country or demonym tagged as a person: a country.
                     m.metonymic = true;
@@ -775,7 +884,10 @@ impl Ctx<'_> {
                 return None;
             }
             if let Some(p) = w.preps.get(&t.key).or_else(|| w.preps.get(&t.base)) {
-                return Some(*p);
+                // `عبر` opening a clause is the verb (`عبر الرئيس عن`).
+                let verb = t.base == "عبر"
+                    && (j == 0 || t.conj || !self.toks[j - 1].word || self.toks[j - 1].hard);
+                return if verb { None } else { Some(*p) };
             }
             if w.descriptors.contains(&t.key) || w.descriptors.contains(&t.base) {
                 continue;
@@ -787,6 +899,215 @@ impl Ctx<'_> {
             return None;
         }
         None
+    }
+
+    /// A word of a non-political class (see [`crate::words`]): non-agents,
+    /// and with `persons` (1 sports, 2 also arts, business and private
+    /// life) persons outside politics.
+    fn nonpol_tok(&self, i: usize, persons: u8) -> bool {
+        let Some(t) = self.toks.get(i).filter(|t| t.word) else {
+            return false;
+        };
+        let w = self.w;
+        let hit = |b: &str| {
+            w.nonagent.contains(b)
+                || (persons >= 1 && w.nonpol_sports.contains(b))
+                || (persons >= 2 && w.nonpol_private.contains(b))
+        };
+        if hit(&t.base) {
+            return true;
+        }
+        ["نا", "ها", "هم", "ه", "كم"].iter().any(|suf| {
+            t.base
+                .strip_suffix(suf)
+                .is_some_and(|r| chars(r) >= 3 && hit(r))
+        })
+    }
+
+    /// `الفريق الحكومي`, `الجهاز الأمني`: the next word makes it political.
+    fn polmod(&self, i: usize) -> bool {
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.word && self.w.polmod.contains(&t.base))
+    }
+
+    /// The noun phrase at `j`: words without the article (a construct
+    /// chain) up to the first with it, at most three; it stops before a
+    /// mention, a preposition or a word with a proclitic one.
+    fn np_chain(&self, j: usize) -> Vec<usize> {
+        let mut v = Vec::new();
+        let mut k = j;
+        while k < self.toks.len() && v.len() < 3 {
+            let t = &self.toks[k];
+            let proclitic = k > j && t.key.starts_with(['ل', 'ب', 'ك']) && chars(&t.key) >= 4;
+            if !t.word
+                || proclitic
+                || self.men_starting(k).is_some()
+                || self.w.preps.contains_key(&t.key)
+                || self.w.preps.contains_key(&t.base)
+            {
+                break;
+            }
+            v.push(k);
+            if definite(t) {
+                break;
+            }
+            k += 1;
+        }
+        v
+    }
+
+    /// An arrival of a vehicle or cargo (`وصلت إلى المطار طائرة إغاثة`,
+    /// `وصول شحنة`): no visit.
+    fn vehicle_arrival(&self, m: &Match) -> bool {
+        let e = &self.lx.entries[m.entry as usize];
+        if !e.hints.visit || e.spec >= 0.9 {
+            return false;
+        }
+        let h = m.toks[0];
+        let last = *m.toks.last().unwrap_or(&h);
+        if !e.verbal {
+            return self
+                .toks
+                .get(last + 1)
+                .is_some_and(|t| t.word && self.w.vehicles.contains(&t.base));
+        }
+        for j in h + 1..(h + 10).min(self.toks.len()) {
+            let t = &self.toks[j];
+            if t.hard {
+                break;
+            }
+            let inside = self.mens.iter().any(|mm| mm.t0 <= j && j < mm.t1);
+            if inside || !t.word || !self.w.vehicles.contains(&t.base) {
+                continue;
+            }
+            let p = &self.toks[j - 1];
+            let governed = j - 1 != h
+                && (self.w.preps.contains_key(&p.key)
+                    || self.w.preps.contains_key(&p.base)
+                    || p.key == "متن");
+            if !governed {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Is match `mi` about a non-political subject: the subject of a verb
+    /// (after it, or opening the clause before it), the genitive of a
+    /// masdar, or the verb governing a masdar?
+    fn nonpol_clause(
+        &self,
+        matches: &[Match],
+        mi: usize,
+        heads: &[usize],
+        earlier: &[bool],
+    ) -> bool {
+        let m = &matches[mi];
+        let e = &self.lx.entries[m.entry as usize];
+        if e.hints.inv || e.hints.agent || e.hints.recv {
+            return false;
+        }
+        let h = m.toks[0];
+        let last = *m.toks.last().unwrap_or(&h);
+        // Persons outside politics do not make crimes non-political; private
+        // persons do not make attacks and arrests non-political either
+        // (`قتل الطفل` is passive: the child is the victim).
+        let persons = match e.etype {
+            EventType::Crime => 0,
+            EventType::Assault | EventType::Coerce => 1,
+            _ => 2,
+        };
+        let np_is_nonpol = |chain: &[usize]| {
+            chain
+                .iter()
+                .any(|&i| self.nonpol_tok(i, persons) && !self.polmod(i + 1))
+        };
+        if e.verbal {
+            let conj = self.toks[h].conj || m.head.r.conj;
+            let continues = (conj
+                || (h > 0
+                    && matches!(
+                        self.toks[h - 1].key.as_str(),
+                        "حيث" | "ثم" | "كما" | "قبل" | "بعدما"
+                    )))
+                && matches[..mi]
+                    .iter()
+                    .any(|b| self.lx.entries[b.entry as usize].verbal);
+            if continues || self.subject_before(h, 2, heads).is_some() {
+                return false;
+            }
+            // A verb form after a preposition is a masdar (`إلى فتح ممرات`):
+            // what follows is its object.
+            if h > 0 && {
+                let p = &self.toks[h - 1];
+                self.w.preps.contains_key(&p.key) || self.w.preps.contains_key(&p.base)
+            } {
+                return false;
+            }
+            // VSO: the subject after the verb (over one comma).
+            let mut j = h + 1;
+            if self.toks.get(j).is_some_and(|t| t.comma) {
+                j += 1;
+            }
+            if j < self.toks.len() && !m.head.r.plural && np_is_nonpol(&self.np_chain(j)) {
+                return true;
+            }
+            // SVO opening the clause: الجفاف يهدد، الهاتف الجديد يدعم.
+            let opens = |p: usize| {
+                p == 0 || {
+                    let b = &self.toks[p - 1];
+                    !b.word || matches!(b.key.as_str(), "ان" | "بان" | "لان" | "وان")
+                }
+            };
+            if h >= 1 && self.men_ending(h).is_none() {
+                let p = h - 1;
+                if definite(&self.toks[p]) && opens(p) && np_is_nonpol(&[p]) {
+                    return true;
+                }
+                if p >= 1
+                    && definite(&self.toks[p])
+                    && definite(&self.toks[p - 1])
+                    && opens(p - 1)
+                    && self.men_ending(p).is_none()
+                    && np_is_nonpol(&[p - 1])
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+        // A masdar: its genitive (when it is the agent), or the verb that
+        // governs it (اجتمع مجلس إدارة الشركة لمناقشة، هدد المدرب بالاستقالة).
+        let g = last + 1;
+        if !e.hints.gen_tgt
+            && g < self.toks.len()
+            && self.men_starting(g).is_none()
+            && np_is_nonpol(&[g])
+        {
+            return true;
+        }
+        // The subject of the verb before the masdar: قدم المدرب استقالته.
+        if h >= 2
+            && self.toks[h - 2].word
+            && definite(&self.toks[h - 1])
+            && self.men_ending(h).is_none()
+            && np_is_nonpol(&[h - 1])
+        {
+            return true;
+        }
+        let governing = (0..mi).rev().find(|&b| {
+            let bm = &matches[b];
+            let bl = *bm.toks.last().unwrap_or(&0);
+            self.lx.entries[bm.entry as usize].verbal && bl < h
+        });
+        if let Some(b) = governing {
+            let bl = *matches[b].toks.last().unwrap_or(&0);
+            if earlier[b] && h - bl <= 6 && !(bl..h).any(|k| self.toks[k].hard) {
+                return true;
+            }
+        }
+        false
     }
 
     fn men_starting(&self, j: usize) -> Option<usize> {
@@ -813,7 +1134,16 @@ impl Ctx<'_> {
         while k < self.toks.len() && s < 4 {
             if let Some(mj) = self.men_starting(k) {
                 let n = &self.mens[mj];
-                if n.entity_actor && n.prep.is_none() {
+                // `الحكومة السودانية وقوات الدعم السريع`: two actors.
+                let t = &self.toks[k];
+                let conjoined = t.conj
+                    && (self
+                        .input
+                        .args
+                        .iter()
+                        .any(|a| a.start > t.start && a.start < t.end)
+                        || t.key.starts_with("وال"));
+                if n.entity_actor && n.person && n.prep.is_none() && !conjoined {
                     return Some(mj);
                 }
                 return None;
@@ -904,9 +1234,20 @@ impl Ctx<'_> {
             if j < h && heads.contains(&j) {
                 return None;
             }
-            if let Some(mi) = self.men_ending(j) {
+            if let Some(mut mi) = self.men_ending(j) {
                 let m = &self.mens[mi];
                 if m.prep.is_none() && m.actor.is_some() && (!m.is_place || m.metonymic) {
+                    // Coordinated subjects (`ألمانيا وفرنسا`, `السعودية
+                    // والأمريكية`): the first conjunct.
+                    while let Some(p) = self.men_ending(self.mens[mi].t0) {
+                        let first = &self.toks[self.mens[mi].t0];
+                        let pm = &self.mens[p];
+                        if first.conj && pm.prep.is_none() && pm.actor.is_some() {
+                            mi = p;
+                        } else {
+                            break;
+                        }
+                    }
                     return Some(mi);
                 }
                 if m.prep.is_some() || skipped >= loose {
@@ -945,6 +1286,21 @@ impl Ctx<'_> {
         hostile: bool,
         heads: &[usize],
     ) -> Option<usize> {
+        self.target_after_appos(from, skip, visit, hostile, heads, false)
+    }
+
+    /// [`Self::target_after`]; with `appos`, a title phrase right after the
+    /// source may be the object (`استقبل وزير الدفاع السعودي قائد القيادة
+    /// المركزية الأمريكية`) rather than the source's apposition.
+    fn target_after_appos(
+        &self,
+        from: usize,
+        skip: Option<usize>,
+        visit: bool,
+        hostile: bool,
+        heads: &[usize],
+        appos: bool,
+    ) -> Option<usize> {
         let mut j = from;
         let mut steps = 0;
         while j < self.toks.len() && steps < 14 {
@@ -959,7 +1315,8 @@ impl Ctx<'_> {
                     && !rasd_geo::gazetteer().contains_key(&first.key)
                     && !self.w.capitals.contains_key(&first.key);
                 // An apposition of the source: يفكيروف نائب وزير الدفاع الروسي.
-                let apposition = !m.entity_actor
+                let apposition = !appos
+                    && !m.entity_actor
                     && !m.is_place
                     && skip.is_some_and(|s| self.mens[s].t1 == from)
                     && (from..m.t0).all(|k| self.toks[k].word && self.is_title(&self.toks[k]))
@@ -970,6 +1327,10 @@ impl Ctx<'_> {
                         Some(Prep::To) => true,
                         Some(Prep::By) => !m.is_place,
                         Some(Prep::In) => visit && m.is_place && steps <= 3,
+                        // `وفدا من صندوق النقد الدولي`: the sender.
+                        Some(Prep::From) => {
+                            m.t0 >= 2 && self.w.delegates.contains(&self.toks[m.t0 - 2].base)
+                        }
                         _ => false,
                     };
                     if ok_prep {
@@ -1020,6 +1381,7 @@ impl Ctx<'_> {
         &self,
         m: &Match,
         before: &[Match],
+        after: &[Match],
         heads: &[usize],
         sentence: (usize, usize),
         question: bool,
@@ -1059,6 +1421,37 @@ impl Ctx<'_> {
                 } else {
                     conf_sense = 0.5 + 0.5 * p;
                 }
+            }
+        }
+        // `احتجاجا على`, `للاحتجاج على` as the purpose of a state's act
+        // (`استدعت السفير للاحتجاج`, `ألغى زيارته احتجاجا`) is disapproval;
+        // after a protest (`تظاهروا احتجاجا`), or alone, a protest.
+        if etype == EventType::Protest
+            && !e.verbal
+            && e.lemma == "احتجاج"
+            && (m.head.r.prep == Some('ل') || self.toks[h].base == "احتجاجا")
+        {
+            let earlier = before.iter().filter(|b| !b.merged);
+            let types: Vec<EventType> = earlier
+                .map(|b| self.lx.entries[b.entry as usize].etype)
+                .collect();
+            if !types.is_empty() && !types.contains(&EventType::Protest) {
+                etype = EventType::Disapprove;
+                mode = None;
+            }
+        }
+        // A warning is a threat only when it names what would follow
+        // (`حذر من أنه سيقصف`, `حذر من فرض عقوبات`, `من مغبة`), not a
+        // caution (`حذر الأطباء من انتشار الإنفلونزا`).
+        if matches!(e.lemma.as_str(), "حذر" | "تحذير") {
+            let follows = after.iter().any(|a| {
+                !a.merged && self.lx.entries[a.entry as usize].etype != EventType::Threaten
+            }) || self.toks[last + 1..]
+                .iter()
+                .take_while(|t| !t.hard)
+                .any(|t| t.word && w.threat_cues.contains(&t.base));
+            if !follows {
+                return None;
             }
         }
         // Military support becomes military aid.
@@ -1259,6 +1652,11 @@ impl Ctx<'_> {
                     _ => h + 1,
                 };
                 target = self.target_after(from, source, visit, hostile, heads);
+                // A verb that needs an object takes a title phrase after its
+                // subject as the object, not as an apposition.
+                if target.is_none() && e.hints.need_obj {
+                    target = self.target_after_appos(from, source, visit, hostile, heads, true);
+                }
             }
         } else {
             // A masdar: its genitive, then the subject of the governing verb.
@@ -1488,6 +1886,7 @@ fn country_word(raw: &str) -> Option<&'static str> {
 
 /// Words `country_of` may map that are not country references here.
 const NOT_COUNTRY: &[&str] = &[
+    "مجريات",
     "عربي",
     "عربيه",
     "عرب",

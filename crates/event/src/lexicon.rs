@@ -54,6 +54,10 @@ pub(crate) struct Hints {
     pub nf: Vec<String>,
     pub nfw: Vec<String>,
     pub np: Vec<String>,
+    /// Rejected when one of these words is in a gap of the match.
+    pub ngap: Vec<String>,
+    /// Rejected when the first word is one of these forms (folded keys).
+    pub nself: Vec<String>,
 }
 
 /// One lexicon entry.
@@ -231,6 +235,10 @@ impl Lexicon {
                             hints.nf = v.split('|').map(hint_key).collect();
                         } else if let Some(v) = h.strip_prefix("nfw=") {
                             hints.nfw = v.split('|').map(hint_key).collect();
+                        } else if let Some(v) = h.strip_prefix("nself=") {
+                            hints.nself = v.split('|').map(key).collect();
+                        } else if let Some(v) = h.strip_prefix("ngap=") {
+                            hints.ngap = v.split('|').map(hint_key).collect();
                         } else if let Some(v) = h.strip_prefix("np=") {
                             hints.np = v.split('|').map(hint_key).collect();
                         } else if let Some(v) = h.strip_prefix("spec=") {
@@ -274,7 +282,7 @@ impl Lexicon {
                         for (f, pres) in verb_forms(&k) {
                             forms.push((f, if pres { Class::Pres } else { Class::Past }));
                         }
-                    } else if pos == "x" || FUNCTION.contains(&k.as_str()) {
+                    } else if pos == "x" || pos == "xv" || FUNCTION.contains(&k.as_str()) {
                         forms.push((k.clone(), Class::Exact));
                     } else {
                         for f in noun_forms(&k) {
@@ -300,7 +308,7 @@ impl Lexicon {
             lx.entries.push(Entry {
                 etype,
                 mode,
-                verbal: pos == "v",
+                verbal: pos == "v" || pos == "xv",
                 elems,
                 hints,
                 spec,

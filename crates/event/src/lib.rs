@@ -10,7 +10,7 @@
 //!    ([`rasd_text::Folds::SEARCH`]) and read with their clitics off (`و ف`,
 //!    future `س`, `ب ل ك` and the article before nouns, object pronouns, and
 //!    [`rasd_text::segment`]'s stem), then matched against an embedded
-//!    lexicon (`data/lexicon.tsv`, 434 patterns by PLOVER type and mode)
+//!    lexicon (`data/lexicon.tsv`, 467 patterns by PLOVER type and mode)
 //!    whose verbs are inflected for person, number, gender and tense and whose
 //!    nouns for number, case and state. Multi-word patterns and light verbs
 //!    (`أجرى … مباحثات`, `فرض … عقوبات`, `شن … غارة`) allow a gap of up to five
@@ -18,7 +18,11 @@
 //! 2. **Senses**: patterns marked ambiguous (`هجوم` in football, `قتل`,
 //!    `ضربة جزاء`, `اعترض على` …) go through context rules and a small
 //!    averaged perceptron trained on labelled sentences (`data/sense.tsv`,
-//!    see [`sense`]).
+//!    see [`sense`]). Any trigger is dropped when its clause is about a
+//!    non-political subject (nature, feelings, products, data; sports, arts,
+//!    business and private persons, except for crimes: `يهدد الجفاف`, `رفض
+//!    الطالب`, `يدعم الهاتف`), when it is part of a name (`قوات الدعم
+//!    السريع`), or when a vehicle or cargo arrives (`وصلت طائرة إغاثة`).
 //! 3. **Modifiers**: negation (`لم لن لا ما ليس عدم`, `نفى`), intent (future
 //!    `س`/`سوف`, `من المقرر`, `يعتزم`, pledges, purpose `لـ` + masdar),
 //!    reported speech (`قال أفاد ذكرت وفق بحسب` …), questions (`هل`, `؟`) and
@@ -34,7 +38,11 @@
 //!
 //! All offsets are byte offsets into [`SentenceInput::text`]. [`extract`]
 //! never panics: spans off character boundaries or out of range are ignored.
+//!
+//! [`eval`] scores the coder on hand-labelled sentences (`rasd events eval`,
+//! `tests/eval.tsv`).
 
+pub mod eval;
 mod extract;
 pub mod lexicon;
 pub mod sense;

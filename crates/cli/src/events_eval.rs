@@ -1,0 +1,88 @@
+//! `rasd events eval FILE`: scores the event coder on a hand-labelled file
+//! (format: `rasd_event::eval`), as `rasd ner eval` does for NER. The last
+//! line of the report is `F1: 0.xxxx`, the macro F1 over the PLOVER types.
+
+use anyhow::{Context, Result};
+use rasd_event::eval::{evaluate, parse, Options};
+use rasd_event::{Arg, ArgKind};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Subcommands of `rasd events`.
+#[derive(clap::Subcommand)]
+pub enum EventsCmd {
+    /// Score the event coder on a labelled TSV file (sentence, [arguments,] events): per-type precision/recall/F1 and support, micro and macro averages, errors; the last line is `F1: 0.xxxx` (macro F1).
+    Eval {
+        file: PathBuf,
+        /// Also print every sentence with a wrong type, argument or flag.
+        #[arg(long)]
+        verbose: bool,
+        /// Find the mentions with rasd's NER for every line, even where the file gives them.
+        #[arg(long)]
+        ner: bool,
+        /// Score only the lines of this `#@set` part of the file.
+        #[arg(long)]
+        set: Option<String>,
+    },
+}
+
+pub fn run(cmd: EventsCmd) -> Result<ExitCode> {
+    match cmd {
+        EventsCmd::Eval {
+            file,
+            verbose,
+            ner,
+            set,
+        } => eval(&file, verbose, ner, set),
+    }
+}
+
+/// The entity mentions rasd finds in one sentence: NER, mention fixes and
+/// in-text resolution, as ingest runs them (one id per resolved entity).
+fn ner_mentions(text: &str) -> Vec<Arg> {
+    let mut a = rasd_doc::Article::new(rasd_doc::ArticleKind::Page, 0);
+    a.body = text.to_string();
+    let ae = rasd_pipeline::entities::article_entities(&a);
+    let mut out = Vec::new();
+    for (i, e) in ae.entities.iter().enumerate() {
+        let kind = match e.etype {
+            rasd_entity::EntityType::PER => ArgKind::Person,
+            rasd_entity::EntityType::ORG => ArgKind::Org,
+            rasd_entity::EntityType::LOC => ArgKind::Place,
+            rasd_entity::EntityType::MISC => ArgKind::Other,
+        };
+        for m in e.mentions.iter().filter_map(|&m| ae.mentions.get(m)) {
+            if m.field == rasd_doc::Field::Body {
+                out.push(Arg {
+                    start: m.start,
+                    end: m.end,
+                    kind,
+                    entity: i,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn eval(file: &Path, verbose: bool, ner: bool, set: Option<String>) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", file.display()))?;
+    let name = file.display().to_string();
+    let gold = parse(&text, &name)?;
+    if let Some(s) = &set {
+        if !gold.iter().any(|g| g.set.as_deref() == Some(s.as_str())) {
+            anyhow::bail!("{name}: no `#@set {s}` part");
+        }
+    }
+    let opts = Options {
+        min_confidence: rasd_pipeline::events::MIN_CONFIDENCE,
+        finder_always: ner,
+        set,
+    };
+    let finder = |t: &str| ner_mentions(t);
+    let report = evaluate(&gold, Some(&finder), &opts);
+    println!("{}", report.render(verbose));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,191 @@
+//! `rasd events eval FILE`: the report of a small labelled file made here,
+//! the shipped evaluation set, bad files, and `rasd events` unchanged
+//! beside the new subcommand.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rasd(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rasd"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RASD_DB")
+        .output()
+        .expect("run rasd")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).expect("utf-8 output")
+}
+
+fn last_line(s: &str) -> &str {
+    s.trim_end().lines().last().unwrap_or("")
+}
+
+/// `F1: 0.xxxx` (or `F1: 1.0000`), four decimals.
+fn f1_of(line: &str) -> f64 {
+    let v = line
+        .strip_prefix("F1: ")
+        .unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(v.len(), 6, "four decimals: {line}");
+    v.parse().unwrap_or_else(|_| panic!("{line}"))
+}
+
+const SMALL: &str = "# a small gold file\n\
+#@set a\n\
+استقبل الرئيس عبد الفتاح السيسي وزير الخارجية الروسي سيرجي لافروف في القاهرة\tP:عبد الفتاح السيسي;P:سيرجي لافروف;L:القاهرة\tCONSULT/visit src=عبد الفتاح السيسي tgt=سيرجي لافروف place=القاهرة\n\
+فرضت الولايات المتحدة عقوبات جديدة على شركات إيرانية\tL:الولايات المتحدة\tSANCTION/restrict src=US tgt=IR\n\
+#@set b\n\
+أضاع اللاعب ضربة جزاء في الدقيقة الأخيرة\t-\tNONE\n\
+يدعم الهاتف الجديد ميزة الشحن السريع\tNONE\n\
+تظاهر آلاف الطلاب أمام وزارة التعليم\tPROTEST/demo\n";
+
+#[test]
+fn small_file_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let gold = dir.path().join("gold.tsv");
+    std::fs::write(&gold, SMALL).unwrap();
+    let o = rasd(&db, &["events", "eval", gold.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    // Per-type lines: name, precision, recall, F1, support, predicted, tp.
+    let consult = out
+        .lines()
+        .find(|l| l.starts_with("CONSULT "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let cols: Vec<&str> = consult.split_whitespace().collect();
+    assert_eq!(cols.len(), 7, "{consult}");
+    assert_eq!(
+        &cols[1..],
+        ["1.0000", "1.0000", "1.0000", "1", "1", "1"],
+        "{out}"
+    );
+    assert!(out.lines().any(|l| l.starts_with("SANCTION ")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("PROTEST ")), "{out}");
+    assert!(out.contains("5 sentences (2 NONE)"), "{out}");
+    assert!(out.contains("set b: 3 sentences"), "{out}");
+    assert!(last_line(&out).starts_with("F1: "), "{out}");
+    assert!((f1_of(last_line(&out)) - 1.0).abs() < 1e-9, "{out}");
+    // The eval needs no database.
+    assert!(!db.exists());
+
+    // One part only, with the sentences in error (none here).
+    let o = rasd(
+        &db,
+        &[
+            "events",
+            "eval",
+            gold.to_str().unwrap(),
+            "--set",
+            "b",
+            "--verbose",
+        ],
+    );
+    let out = text(&o.stdout);
+    assert!(o.status.success());
+    assert!(out.contains("3 sentences (2 NONE)"), "{out}");
+    assert!(!out.contains("!! "), "{out}");
+    assert!(last_line(&out).starts_with("F1: "));
+    let o = rasd(
+        &db,
+        &["events", "eval", gold.to_str().unwrap(), "--set", "zzz"],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("no `#@set zzz` part"));
+
+    // A wrong gold label shows as an error of the confusion summary.
+    let wrong = dir.path().join("wrong.tsv");
+    std::fs::write(
+        &wrong,
+        "فرضت الولايات المتحدة عقوبات جديدة على شركات إيرانية\tL:الولايات المتحدة\tREJECT\n",
+    )
+    .unwrap();
+    let o = rasd(
+        &db,
+        &["events", "eval", wrong.to_str().unwrap(), "--verbose"],
+    );
+    let out = text(&o.stdout);
+    assert!(o.status.success());
+    assert!(out.contains("REJECT       → SANCTION"), "{out}");
+    assert!(out.contains("line 1: "), "{out}");
+    assert_eq!(last_line(&out), "F1: 0.0000", "{out}");
+}
+
+#[test]
+fn shipped_eval_set_scores_at_least_0_80() {
+    let dir = tempfile::tempdir().unwrap();
+    let set: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../event/tests/eval.tsv");
+    let o = rasd(
+        &dir.path().join("t.db"),
+        &["events", "eval", set.to_str().unwrap()],
+    );
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let f1 = f1_of(last_line(&out));
+    assert!(f1 >= 0.80, "{out}");
+    for t in ["AGREE", "ASSAULT", "MOBILIZE", "CRIME"] {
+        assert!(out.lines().any(|l| l.starts_with(t)), "{t}: {out}");
+    }
+}
+
+#[test]
+fn bad_files_fail_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(
+        &bad,
+        "جملة صحيحة\tNONE\nجملة\tFOO\nجملة ثالثة\tP:غائب\tCONSULT\nعمود واحد فقط\n",
+    )
+    .unwrap();
+    let o = rasd(&db, &["events", "eval", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(o.stdout.is_empty());
+    let err = text(&o.stderr);
+    let name = bad.display().to_string();
+    assert!(
+        err.contains(&format!("{name}:2: unknown event type 'FOO'")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{name}:3: argument 'غائب' is not in the sentence")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{name}:4: expected 2 or 3 tab-separated columns")),
+        "{err}"
+    );
+
+    let o = rasd(
+        &db,
+        &[
+            "events",
+            "eval",
+            dir.path().join("missing.tsv").to_str().unwrap(),
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("missing.tsv"));
+
+    std::fs::write(&bad, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let o = rasd(&db, &["events", "eval", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("not UTF-8"));
+}
+
+#[test]
+fn events_listing_is_unchanged_beside_the_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let o = rasd(&db, &["events", "--json"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty());
+    let o = rasd(&db, &["events", "--csv", "--type", "CONSULT"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).starts_with("id,"));
+    // Listing options do not go with the subcommand.
+    let o = rasd(&db, &["events", "--json", "eval", "x.tsv"]);
+    assert!(!o.status.success());
+}
