@@ -9,7 +9,7 @@ use rasd_store::{ArticleEntities, EntityRecord, Store, StoreError};
 use std::sync::OnceLock;
 
 /// Version of the entity annotations; older ones are redone by `process`.
-pub const ENTITY_VERSION: i64 = 4;
+pub const ENTITY_VERSION: i64 = 5;
 
 fn model() -> Option<&'static rasd_ner::Model> {
     static WARNED: OnceLock<()> = OnceLock::new();
@@ -104,9 +104,50 @@ pub fn article_entities(a: &Article) -> ArticleEntities {
     let ctx = rasd_geo::LinkContext { countries: context };
     let gaz = rasd_geo::gazetteer();
     for e in entities.iter_mut().filter(|e| e.etype == EntityType::LOC) {
-        e.place = gaz.link(&e.name, &ctx).map(|p| p.id);
+        // A descriptor before a mention (`مدينة`, `العاصمة الأردنية`) says
+        // what kind of place it is, and in which country.
+        let cue = e.mentions.iter().find_map(|&m| {
+            let m = &mentions[m];
+            place_cue(field_text(a, m.field)?, m.start)
+        });
+        e.place = match cue {
+            Some((descriptor, country)) => {
+                let mut local = ctx.clone();
+                if let Some(c) = country {
+                    // Stronger than the rest of the article together.
+                    let total: f32 = ctx.countries.iter().map(|(_, w)| w).sum();
+                    local.countries.push((c.to_string(), total.max(1.0) * 3.0));
+                }
+                gaz.link(&format!("{descriptor} {}", e.name), &local)
+                    .or_else(|| gaz.link(&e.name, &local))
+            }
+            None => gaz.link(&e.name, &ctx),
+        }
+        .map(|p| p.id);
     }
     ArticleEntities { mentions, entities }
+}
+
+/// The place descriptor written right before byte `start` of `text`, with
+/// the country of a demonym between them: `العاصمة الأردنية عمان` →
+/// (`العاصمة`, JO); `مدينة سرت` → (`مدينة`, none).
+fn place_cue(text: &str, start: usize) -> Option<(String, Option<&'static str>)> {
+    let before = text.get(..start)?;
+    let mut words = before
+        .split(|c: char| c.is_whitespace() || matches!(c, '،' | ',' | '(' | ')' | '"'))
+        .filter(|w| !w.is_empty())
+        .rev();
+    let is_descriptor = |w: &str| {
+        rasd_geo::keys::descriptor(&format!("{} x", rasd_geo::key(w)))
+            .is_some_and(|(d, _)| d != rasd_geo::keys::Descriptor::Country)
+    };
+    let w1 = words.next()?;
+    if is_descriptor(w1) {
+        return Some((w1.to_string(), None));
+    }
+    let w2 = words.next()?;
+    let country = country_of(w1)?;
+    is_descriptor(w2).then(|| (w2.to_string(), Some(country)))
 }
 
 /// What a knowledge-base rebuild did.
@@ -213,4 +254,51 @@ pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreE
     store.write_knowledge_base(&records, &links)?;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptors_before_a_place_are_cues() {
+        let t = "تظاهر الطلاب في العاصمة الأردنية عمان اليوم";
+        let cue = place_cue(t, t.find("عمان اليوم").unwrap()).unwrap();
+        assert_eq!(cue, ("العاصمة".to_string(), Some("JO")));
+        let t = "وصل إلى مدينة سرت";
+        assert_eq!(
+            place_cue(t, t.find("سرت").unwrap()),
+            Some(("مدينة".to_string(), None))
+        );
+        let t = "زار الوزير سلطنة عمان";
+        assert_eq!(place_cue(t, t.find("عمان").unwrap()), None);
+        assert_eq!(place_cue("عمان", 0), None);
+    }
+
+    #[test]
+    fn the_capital_of_jordan_is_amman_and_the_sultanate_is_oman() {
+        let place = |body: &str| {
+            let mut a = Article::new(rasd_doc::ArticleKind::Page, 0);
+            a.body = body.to_string();
+            let ents = article_entities(&a);
+            let e = ents
+                .entities
+                .iter()
+                .find(|e| e.etype == EntityType::LOC && e.name.contains("عمان"))
+                .unwrap_or_else(|| panic!("no place عمان in {:?}", ents.entities));
+            rasd_geo::gazetteer()
+                .by_id(e.place.expect("linked"))
+                .unwrap()
+                .country
+                .clone()
+        };
+        assert_eq!(
+            place("تظاهر مئات الطلاب أمام مبنى البرلمان في العاصمة الأردنية عمان اليوم احتجاجا على رفع الرسوم."),
+            "JO"
+        );
+        assert_eq!(
+            place("وصل وزير الخارجية إلى سلطنة عمان في زيارة رسمية تستغرق يومين."),
+            "OM"
+        );
+    }
 }

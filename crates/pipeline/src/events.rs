@@ -92,6 +92,31 @@ fn after_kin_word(text: &str, start: usize) -> bool {
 /// their mentions; `timexes` its time expressions.
 /// `country_of` gives an entity's country (ISO alpha-2) from the knowledge
 /// base, when the article itself does not say it.
+/// A trigger noun after a demonstrative (`هذا الاجتماع`, `هذه الزيارة`,
+/// `تلك المباحثات`) points back to an event the article has already
+/// reported, often with another sentence's date: not a new mention.
+fn after_demonstrative(text: &str, start: usize) -> bool {
+    const DEMONSTRATIVES: &[&str] = &[
+        "هذا",
+        "هذه",
+        "ذلك",
+        "تلك",
+        "هذين",
+        "هاتين",
+        "هذان",
+        "هاتان",
+        "وهذا",
+        "وهذه",
+        "وتلك",
+        "وذلك",
+    ];
+    let before = text.get(..start).unwrap_or("").trim_end();
+    before
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|w| DEMONSTRATIVES.contains(&w))
+}
+
 pub fn article_events(
     a: &Article,
     entities: &[StoredDocEntity],
@@ -199,7 +224,11 @@ pub fn article_events(
                 times: &times,
             };
             for ev in extract(&input) {
-                if ev.question || ev.hypothetical || ev.confidence < MIN_CONFIDENCE {
+                if ev.question
+                    || ev.hypothetical
+                    || ev.confidence < MIN_CONFIDENCE
+                    || after_demonstrative(text, ev.trigger.0)
+                {
                     continue;
                 }
                 let slot = |r: &Option<ActorRef>, implicit: Option<usize>| match r {
@@ -674,4 +703,19 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
     store.write_events(&events)?;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_demonstrative;
+
+    #[test]
+    fn demonstratives_point_back_to_reported_events() {
+        let t = "وجاء هذا الاجتماع بعد أيام من الزيارة";
+        assert!(after_demonstrative(t, t.find("الاجتماع").unwrap()));
+        assert!(!after_demonstrative(t, t.find("الزيارة").unwrap()));
+        let t = "وتأتي هذه   الزيارة في وقت حساس";
+        assert!(after_demonstrative(t, t.find("الزيارة").unwrap()));
+        assert!(!after_demonstrative("الزيارة", 0));
+    }
 }
