@@ -579,6 +579,28 @@ struct Work {
     titles: Vec<String>,
 }
 
+/// An organisation's name without a preposition glued to its article:
+/// `للأمم المتحدة` → `الأمم المتحدة`, `بالجيش الليبي` → `الجيش الليبي`.
+fn strip_glued_preposition(name: &str) -> String {
+    let (first, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let letters = |w: &str| w.chars().count();
+    let bare = if let Some(r) = first.strip_prefix("لل").filter(|r| letters(r) >= 3) {
+        format!("ال{r}")
+    } else if let Some(r) = ["بال", "وال", "فال", "كال"]
+        .iter()
+        .find_map(|p| first.strip_prefix(p).filter(|r| letters(r) >= 3))
+    {
+        format!("ال{r}")
+    } else {
+        return name.to_string();
+    };
+    if rest.is_empty() {
+        bare
+    } else {
+        format!("{bare} {rest}")
+    }
+}
+
 /// Resolves the mentions of one article. `text_of` gives each field's text,
 /// `country_of` maps a word (a demonym or country name) to ISO alpha-2.
 pub fn resolve_document(
@@ -602,10 +624,10 @@ pub fn resolve_document(
         .map(|m| {
             let raw = text(m.field).get(m.start..m.end).unwrap_or("").trim();
             let raw = raw.trim_matches(|c: char| !c.is_alphanumeric());
-            let (name, titles) = if m.etype == EntityType::PER {
-                strip_titles(raw)
-            } else {
-                (raw.to_string(), vec![])
+            let (name, titles) = match m.etype {
+                EntityType::PER => strip_titles(raw),
+                EntityType::ORG => (strip_glued_preposition(raw), vec![]),
+                _ => (raw.to_string(), vec![]),
             };
             Work {
                 etype: m.etype,
@@ -1013,5 +1035,22 @@ mod tests {
             fixed_persons(text, &["عمر الزين", "سامي نجل الزين"]),
             vec!["عمر الزين", "سامي", "الزين"]
         );
+    }
+}
+
+#[cfg(test)]
+mod glued_preposition_tests {
+    use super::strip_glued_preposition as strip;
+
+    #[test]
+    fn prepositions_glued_to_an_organisation_go() {
+        assert_eq!(strip("للأمم المتحدة"), "الأمم المتحدة");
+        assert_eq!(strip("بالجيش الوطني الليبي"), "الجيش الوطني الليبي");
+        assert_eq!(strip("والحكومة"), "الحكومة");
+        // Too short to be a glued article, or no article at all.
+        assert_eq!(strip("والي"), "والي");
+        assert_eq!(strip("الأمم المتحدة"), "الأمم المتحدة");
+        assert_eq!(strip("فاغنر"), "فاغنر");
+        assert_eq!(strip("للتنمية"), "التنمية");
     }
 }
