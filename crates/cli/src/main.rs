@@ -2,6 +2,7 @@
 
 mod annotate;
 mod events;
+mod events_eval;
 mod ner;
 mod progress;
 mod show;
@@ -143,6 +144,7 @@ enum Command {
         top: usize,
     },
     /// List political events (PLOVER): who did what to whom, where and when, merged across the articles that report them.
+    #[command(args_conflicts_with_subcommands = true)]
     Events {
         /// JSON Lines, one event per line.
         #[arg(long)]
@@ -155,6 +157,8 @@ enum Command {
         tsv: bool,
         #[command(flatten)]
         filter: events::Filter,
+        #[command(subcommand)]
+        cmd: Option<events_eval::EventsCmd>,
     },
     /// Train, evaluate and inspect the NER model.
     Ner {
@@ -203,6 +207,21 @@ enum Command {
         json: bool,
         #[arg(long, default_value_t = 1000)]
         limit: u64,
+    },
+    /// Serve the HTTP API (/api/v1) and the web UI until Ctrl-C.
+    Serve {
+        /// Address to listen on; a non-loopback address needs a token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Bearer token for writes (POST /api/v1/ingest); without one the server takes no writes.
+        #[arg(long, env = "RASD_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Largest request body accepted, in MB.
+        #[arg(long, default_value_t = 10.0)]
+        max_body: f64,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
@@ -442,7 +461,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             csv,
             tsv,
             filter,
+            cmd,
         } => {
+            if let Some(cmd) = cmd {
+                return events_eval::run(cmd);
+            }
             let format = if json {
                 events::Format::Json
             } else if csv {
@@ -569,6 +592,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 show::stats(&mut std::io::stdout().lock(), &s, &cli.db)?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve {
+            addr,
+            token,
+            max_body,
+            threads,
+        } => {
+            let config = rasd_server::Config {
+                db: cli.db.clone(),
+                addr,
+                token,
+                max_body: (max_body.max(0.0) * 1024.0 * 1024.0) as usize,
+            };
+            config.check().map_err(anyhow::Error::msg)?;
+            let mut rt = tokio::runtime::Builder::new_multi_thread();
+            if let Some(n) = threads {
+                rt.worker_threads(n.max(1));
+            }
+            rt.enable_all()
+                .build()?
+                .block_on(rasd_server::serve(config))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Problems { json, limit } => {

@@ -1,0 +1,211 @@
+//! `rasd serve`: the HTTP API (`/api/v1`, JSON) and the offline web UI
+//! (static assets embedded in the binary), over one SQLite store.
+//!
+//! Reads go through an in-memory [`catalog::Catalog`] (lists, filters,
+//! orders) and a small pool of read connections (article texts, search);
+//! SQLite's WAL mode lets them run while an ingest writes. Writes
+//! (`POST /api/v1/ingest`) take a token, run one at a time on their own
+//! connection through the same pipeline as `rasd ingest`, and refresh the
+//! catalog before answering. A change made by another process (`rasd
+//! ingest` on the same database) is noticed within a second.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod assets;
+pub mod catalog;
+pub mod error;
+pub mod openapi;
+pub mod params;
+pub mod views;
+
+use catalog::Catalog;
+use rasd_store::{SqliteStore, StoreError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// How `rasd serve` runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: PathBuf,
+    pub addr: SocketAddr,
+    /// Bearer token for write endpoints (and required for a non-loopback
+    /// bind). No token: the server takes no writes.
+    pub token: Option<String>,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+}
+
+impl Config {
+    pub fn check(&self) -> Result<(), String> {
+        if !self.addr.ip().is_loopback() && self.token.is_none() {
+            return Err(format!(
+                "refusing to listen on {} without a token: a non-loopback address needs --token (or RASD_TOKEN)",
+                self.addr
+            ));
+        }
+        if self.token.as_deref().is_some_and(|t| t.len() < 8) {
+            return Err("the token must have at least 8 characters".into());
+        }
+        Ok(())
+    }
+}
+
+/// Read connections kept open between requests.
+struct Pool {
+    db: PathBuf,
+    idle: Mutex<Vec<SqliteStore>>,
+}
+
+impl Pool {
+    fn get(&self) -> Result<SqliteStore, StoreError> {
+        if let Some(s) = self.idle.lock().unwrap().pop() {
+            return Ok(s);
+        }
+        SqliteStore::open(&self.db)
+    }
+
+    fn put(&self, s: SqliteStore) {
+        let mut idle = self.idle.lock().unwrap();
+        if idle.len() < 16 {
+            idle.push(s);
+        }
+    }
+}
+
+/// Notices commits made through other connections.
+struct Watch {
+    conn: SqliteStore,
+    version: i64,
+    checked: Instant,
+}
+
+pub struct AppState {
+    pub config: Config,
+    pool: Pool,
+    catalog: RwLock<Arc<Catalog>>,
+    watch: Mutex<Watch>,
+    reloading: AtomicBool,
+    /// One write at a time.
+    pub write_lock: tokio::sync::Mutex<()>,
+}
+
+pub type SharedState = Arc<AppState>;
+
+impl AppState {
+    /// Opens the store (creating and migrating it if needed) and loads the
+    /// catalog.
+    pub fn open(config: Config) -> Result<SharedState, StoreError> {
+        let store = SqliteStore::open(&config.db)?;
+        let t0 = Instant::now();
+        let catalog = Catalog::load(&store)?;
+        tracing::info!(
+            articles = catalog.articles.len(),
+            stories = catalog.stories.len(),
+            events = catalog.events.len(),
+            entities = catalog.entities.len(),
+            seconds = t0.elapsed().as_secs_f64(),
+            "catalog loaded"
+        );
+        let watch = SqliteStore::open(&config.db)?;
+        let version = watch.data_version()?;
+        Ok(Arc::new(AppState {
+            pool: Pool {
+                db: config.db.clone(),
+                idle: Mutex::new(vec![store]),
+            },
+            config,
+            catalog: RwLock::new(Arc::new(catalog)),
+            watch: Mutex::new(Watch {
+                conn: watch,
+                version,
+                checked: Instant::now(),
+            }),
+            reloading: AtomicBool::new(false),
+            write_lock: tokio::sync::Mutex::new(()),
+        }))
+    }
+
+    /// The current catalog. At most once a second it checks whether another
+    /// connection committed; if so a reload starts in the background and
+    /// this request is answered from the previous catalog.
+    pub fn catalog(self: &Arc<Self>) -> Arc<Catalog> {
+        let changed = {
+            let mut w = self.watch.lock().unwrap();
+            if w.checked.elapsed() >= Duration::from_secs(1) {
+                w.checked = Instant::now();
+                match w.conn.data_version() {
+                    Ok(v) if v != w.version => {
+                        w.version = v;
+                        true
+                    }
+                    Ok(_) => false,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not check the database for changes");
+                        false
+                    }
+                }
+            } else {
+                false
+            }
+        };
+        if changed && !self.reloading.swap(true, Ordering::AcqRel) {
+            let me = self.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = me.reload() {
+                    tracing::error!(error = %e, "catalog reload failed");
+                }
+                me.reloading.store(false, Ordering::Release);
+            });
+        }
+        self.catalog.read().unwrap().clone()
+    }
+
+    /// Rebuilds the catalog from the store now (blocking).
+    pub fn reload(&self) -> Result<(), StoreError> {
+        let t0 = Instant::now();
+        let store = self.pool.get()?;
+        let c = Catalog::load(&store);
+        self.pool.put(store);
+        let c = c?;
+        *self.catalog.write().unwrap() = Arc::new(c);
+        tracing::info!(seconds = t0.elapsed().as_secs_f64(), "catalog reloaded");
+        Ok(())
+    }
+
+    /// Runs `f` with a read connection on a blocking thread.
+    pub async fn with_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&SqliteStore) -> Result<T, error::ApiError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let store = me.pool.get()?;
+            let out = f(&store);
+            me.pool.put(store);
+            out
+        })
+        .await?
+    }
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    config.check()?;
+    let addr = config.addr;
+    let state = tokio::task::spawn_blocking(move || AppState::open(config)).await??;
+    let app = api::router(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    eprintln!("rasd: serving http://{}/", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
