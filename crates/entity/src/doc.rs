@@ -789,8 +789,21 @@ pub fn resolve_document(
             ));
         }
         if w.etype == EntityType::PER {
-            for r in roles_around(text(mentions[i].field), mentions[i].start, mentions[i].end) {
-                e.roles.push((mentions[i].field, r));
+            let m = &mentions[i];
+            for r in roles_around(text(m.field), m.start, m.end) {
+                // A role phrase after the name that runs into another
+                // person's name is that person's title, not an apposition:
+                // `التقى هالفورسن وزير الخارجية السوداني عادل الطيب`.
+                let other_person = r.start >= m.end
+                    && mentions.iter().any(|o| {
+                        o.field == m.field
+                            && o.etype == EntityType::PER
+                            && o.start > m.end
+                            && o.start <= r.end + 1
+                    });
+                if !other_person {
+                    e.roles.push((m.field, r));
+                }
             }
         }
     }
@@ -850,6 +863,35 @@ mod tests {
             "الليبي" | "ليبيا" => Some("LY"),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_title_before_the_next_name_is_not_an_apposition() {
+        let text = "والتقى الموفد ماركوس هالفورسن وزير الخارجية الليبي عادل الطيب في المدينة.";
+        let mentions: Vec<Mention> = ["ماركوس هالفورسن", "عادل الطيب"]
+            .iter()
+            .map(|s| {
+                let (a, b) = find(text, s, 0);
+                Mention {
+                    field: Field::Body,
+                    start: a,
+                    end: b,
+                    etype: EntityType::PER,
+                }
+            })
+            .collect();
+        let ents = resolve_document(
+            &|f| (f == Field::Body).then(|| text.to_string()),
+            &mentions,
+            &demo_country,
+        );
+        let by = |n: &str| ents.iter().find(|e| e.name == n).unwrap();
+        assert!(by("ماركوس هالفورسن")
+            .roles
+            .iter()
+            .all(|(_, r)| !r.text.contains("وزير")));
+        assert!(by("ماركوس هالفورسن").countries.is_empty());
+        assert!(by("عادل الطيب").countries.iter().any(|(c, _)| c == "LY"));
     }
 
     #[test]

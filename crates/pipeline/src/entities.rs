@@ -124,6 +124,27 @@ pub fn article_entities(a: &Article) -> ArticleEntities {
             None => gaz.link(&e.name, &ctx),
         }
         .map(|p| p.id);
+        // A conjunction or preposition glued to the name (`وأديس أبابا`)
+        // goes when the rest names the same place.
+        if let Some(id) = e.place {
+            let bare = |name: &str| -> Option<String> {
+                ["و", "ف", "ب", "ل"].iter().find_map(|p| {
+                    let rest = name.strip_prefix(p)?;
+                    (rest.chars().count() >= 3 && gaz.link(rest, &ctx).map(|x| x.id) == Some(id))
+                        .then(|| rest.to_string())
+                })
+            };
+            if let Some(b) = bare(&e.name) {
+                e.name = b;
+            }
+            for v in e.variants.iter_mut() {
+                if let Some(b) = bare(v) {
+                    *v = b;
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            e.variants.retain(|v| seen.insert(v.clone()));
+        }
     }
     ArticleEntities { mentions, entities }
 }

@@ -216,6 +216,8 @@ pub fn article_events(
             })
             .collect();
         for (s, e) in rasd_text::sentences(text) {
+            // (type, target) of the events kept in this sentence.
+            let mut kept: Vec<(EventType, Option<Slot>)> = Vec::new();
             let input = SentenceInput {
                 text,
                 start: s,
@@ -299,6 +301,16 @@ pub fn article_events(
                 if source.is_none() && target.is_none() && ev.place.is_none() {
                     continue;
                 }
+                // A second trigger of the same type in the sentence restates
+                // the first (`وصل … في مستهل جولة`) unless it names another
+                // target (`التقى X ثم اجتمع مع Y`).
+                if kept
+                    .iter()
+                    .any(|(t, g)| *t == ev.etype && (target.is_none() || *g == target))
+                {
+                    continue;
+                }
+                kept.push((ev.etype, target.clone()));
                 // The time expression the coder attached to the trigger, else
                 // the sentence's only date (`زار … وكان آخرها في 17 سبتمبر`),
                 // else the publication date.
