@@ -2,8 +2,9 @@
 # Near-duplicates, events and stories over all of SaudiNewsNet: a full
 # ingest into a fresh database (entities included), RUNS times; prints the
 # median time of the whole ingest, the near-duplicate stage, the event
-# rebuild and the story rebuild (measured inside the ingest run, from its
-# --json summary), then the story size distribution,
+# rebuild (and its rate in articles/s, with the events per type) and the
+# story rebuild and the search indexing (measured inside the ingest run, from
+# its --json summary), then the story size distribution,
 # the ten largest stories and a fixed random sample of 20 multi-source
 # stories with their first and last titles for a coherence spot-check.
 # Usage: bench/stories_snn.sh [RUNS]   (default 3)
@@ -29,7 +30,15 @@ print(median("whole ingest", [s["seconds"] for s in sums]))
 print(median("near-duplicate stage", [s["duplicates"]["seconds"] for s in sums])
       + f"; {sums[-1]['duplicates']['pairs']} pairs from {sums[-1]['duplicates']['candidates']} LSH candidates")
 print(median("event rebuild", [s["events"]["seconds"] for s in sums]) + "; " + json.dumps(sums[-1]["events"]))
+articles = sums[-1]["articles_new"]
+rates = [articles / s["events"]["seconds"] for s in sums]
+print(f"event coding rate: median {statistics.median(rates):.0f} articles/s ({articles} articles)")
+evs = subprocess.run([rasd, "events", "--json", "--negated", "--db", f"{tmp}/snn.db"], capture_output=True, text=True, check=True).stdout
+per_type = collections.Counter(json.loads(l)["type"] for l in evs.splitlines())
+print("events per type:", ", ".join(f"{t} {n}" for t, n in per_type.most_common()))
 print(median("story rebuild", [s["stories"]["seconds"] for s in sums]))
+if all(s.get("search") for s in sums):
+    print(median("search indexing", [s["search"]["seconds"] for s in sums]) + "; " + json.dumps(sums[-1]["search"]))
 print("summary:", json.dumps(sums[-1]["stories"]))
 out = subprocess.run([rasd, "stories", "--json", "--db", f"{tmp}/snn.db"], capture_output=True, text=True, check=True).stdout
 stories = [json.loads(l) for l in out.splitlines()]
