@@ -36,6 +36,9 @@ pub struct IngestOptions {
     pub entities: bool,
     /// Inputs per window: bounds memory, keeps the cores busy.
     pub window: usize,
+    /// Bring the knowledge base, near-duplicates, events and stories up to
+    /// date after adding articles (else the caller runs [`derive`] later).
+    pub derive: bool,
 }
 
 impl Default for IngestOptions {
@@ -48,6 +51,7 @@ impl Default for IngestOptions {
             // Two inputs per thread: enough to keep the cores busy, small
             // enough that writes start early and memory stays bounded.
             window: 2 * rayon::current_num_threads(),
+            derive: true,
         }
     }
 }
@@ -373,20 +377,57 @@ fn ingest_leaves(
             }
         }
     }
-    if sum.articles_new > 0 && opts.entities {
-        sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
-    }
     if sum.articles_new > 0 {
-        sum.duplicates = Some(dedup::update_duplicates(store, false)?);
-        if opts.entities {
-            sum.events = Some(events::rebuild_events(store)?);
-        }
-        sum.stories = Some(stories::rebuild_stories(store)?);
         sum.search = Some(update_search_index(store, false, &Silent)?);
+        if opts.derive {
+            let d = derive(store, opts.entities)?;
+            sum.knowledge_base = d.knowledge_base;
+            sum.duplicates = Some(d.duplicates);
+            sum.events = d.events;
+            sum.stories = Some(d.stories);
+        }
     }
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+/// What the stages that read across articles did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Derived {
+    pub knowledge_base: Option<entities::KbSummary>,
+    pub duplicates: dedup::DedupSummary,
+    pub events: Option<events::EventSummary>,
+    pub stories: stories::StorySummary,
+    pub seconds: f64,
+}
+
+/// Brings the stages that read across articles up to date with the stored
+/// articles: the knowledge base (with `entities`), near-duplicates of the
+/// articles not yet checked, events (with `entities`) and stories. Ingest
+/// runs it after adding articles; the HTTP server runs it in the background
+/// after an upload.
+pub fn derive(store: &mut dyn Store, entities: bool) -> Result<Derived, StoreError> {
+    let t0 = Instant::now();
+    let knowledge_base = if entities {
+        Some(entities::rebuild_knowledge_base(store)?)
+    } else {
+        None
+    };
+    let duplicates = dedup::update_duplicates(store, false)?;
+    let events = if entities {
+        Some(events::rebuild_events(store)?)
+    } else {
+        None
+    };
+    let stories = stories::rebuild_stories(store)?;
+    Ok(Derived {
+        knowledge_base,
+        duplicates,
+        events,
+        stories,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
 }
 
 /// Runs one annotation stage over the stored articles that need it, in

@@ -84,9 +84,22 @@ fn json<T: Serialize + ?Sized>(v: &T) -> Response {
     json_response(StatusCode::OK, v)
 }
 
+#[derive(Serialize)]
+struct StatsView<'a> {
+    #[serde(flatten)]
+    stats: &'a catalog::CatalogStats,
+    /// Stories, events and the knowledge base are being brought up to date
+    /// after an upload.
+    updating: bool,
+}
+
 async fn stats(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiResult<Response> {
     Params::parse(q.as_deref())?.finish()?;
-    Ok(json(&st.catalog().stats))
+    let c = st.catalog();
+    Ok(json(&StatsView {
+        stats: &c.stats,
+        updating: st.updating(),
+    }))
 }
 
 // ----- stories -----
@@ -1140,6 +1153,7 @@ async fn ingest(
     authorized(&st, &headers)?;
     let mut p = Params::parse(q.as_deref())?;
     let name = p.text("name");
+    let wait = p.bool("wait")?.unwrap_or(false);
     p.finish()?;
     let body = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -1152,27 +1166,52 @@ async fn ingest(
         }
     })?;
     let docs = documents(&headers, name, &body)?;
-    let _guard = st.write_lock.lock().await;
+    let guard = st.write_lock.lock().await;
     let me = st.clone();
+    // The articles and what is read off each alone (time expressions,
+    // entities, search terms) are stored now; the stages that read across
+    // articles follow in the background.
     let summary = tokio::task::spawn_blocking(move || -> ApiResult<rasd_pipeline::Summary> {
         let mut store = rasd_store::SqliteStore::open(&me.config.db)?;
-        let sum = rasd_pipeline::ingest_documents(
-            &mut store,
-            docs,
-            &rasd_pipeline::IngestOptions::default(),
-            &rasd_pipeline::Silent,
-        )?;
+        let opts = rasd_pipeline::IngestOptions {
+            derive: false,
+            ..Default::default()
+        };
+        let sum = rasd_pipeline::ingest_documents(&mut store, docs, &opts, &rasd_pipeline::Silent)?;
         drop(store);
         me.reload()?;
         Ok(sum)
     })
     .await??;
-    let status = if summary.articles_new > 0 {
-        StatusCode::CREATED
+    drop(guard);
+    let (status, derive) = if summary.articles_new > 0 {
+        let n = st.schedule_derive();
+        if wait {
+            st.derived(n).await;
+            (StatusCode::CREATED, "done")
+        } else {
+            (StatusCode::ACCEPTED, "scheduled")
+        }
     } else if summary.inputs_failed > 0 {
-        StatusCode::UNPROCESSABLE_ENTITY
+        (StatusCode::UNPROCESSABLE_ENTITY, "none")
     } else {
-        StatusCode::OK
+        (StatusCode::OK, "none")
     };
-    Ok(json_response(status, &summary))
+    Ok(json_response(
+        status,
+        &IngestAnswer {
+            summary: &summary,
+            derive,
+        },
+    ))
+}
+
+#[derive(Serialize)]
+struct IngestAnswer<'a> {
+    #[serde(flatten)]
+    summary: &'a rasd_pipeline::Summary,
+    /// The knowledge base, near-duplicates, events and stories: `done` (with
+    /// `wait=true`), `scheduled` (in the background; `/api/v1/stats` says
+    /// `updating` until they are), or `none` (nothing new).
+    derive: &'static str,
 }

@@ -23,7 +23,7 @@ use catalog::Catalog;
 use rasd_store::{SqliteStore, StoreError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -89,8 +89,15 @@ pub struct AppState {
     catalog: RwLock<Arc<Catalog>>,
     watch: Mutex<Watch>,
     reloading: AtomicBool,
-    /// One write at a time.
+    /// One upload at a time.
     pub write_lock: tokio::sync::Mutex<()>,
+    /// Background runs of the stages that read across articles (knowledge
+    /// base, near-duplicates, events, stories) after uploads: the number of
+    /// runs asked for, whether one is running, and the request number the
+    /// last finished run covered.
+    derive_requested: AtomicU64,
+    deriving: AtomicBool,
+    derive_done: tokio::sync::watch::Sender<u64>,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -126,6 +133,9 @@ impl AppState {
             }),
             reloading: AtomicBool::new(false),
             write_lock: tokio::sync::Mutex::new(()),
+            derive_requested: AtomicU64::new(0),
+            deriving: AtomicBool::new(false),
+            derive_done: tokio::sync::watch::channel(0).0,
         }))
     }
 
@@ -174,6 +184,64 @@ impl AppState {
         *self.catalog.write().unwrap() = Arc::new(c);
         tracing::info!(seconds = t0.elapsed().as_secs_f64(), "catalog reloaded");
         Ok(())
+    }
+
+    /// Whether the cross-article stages are being brought up to date.
+    pub fn updating(&self) -> bool {
+        self.deriving.load(Ordering::Acquire)
+    }
+
+    /// Asks for the cross-article stages to be brought up to date in the
+    /// background; returns the request's number for [`AppState::derived`].
+    /// Requests that arrive during a run are served together by one more
+    /// run.
+    pub fn schedule_derive(self: &Arc<Self>) -> u64 {
+        let n = self.derive_requested.fetch_add(1, Ordering::AcqRel) + 1;
+        if !self.deriving.swap(true, Ordering::AcqRel) {
+            let me = self.clone();
+            tokio::task::spawn_blocking(move || me.derive_loop());
+        }
+        n
+    }
+
+    fn derive_loop(&self) {
+        loop {
+            let covered = self.derive_requested.load(Ordering::Acquire);
+            let t0 = Instant::now();
+            let run = SqliteStore::open(&self.config.db)
+                .and_then(|mut s| rasd_pipeline::derive(&mut s, true));
+            match run {
+                Ok(d) => tracing::info!(seconds = d.seconds, "cross-article stages updated"),
+                Err(e) => tracing::error!(error = %e, "updating the cross-article stages failed"),
+            }
+            if let Err(e) = self.reload() {
+                tracing::error!(error = %e, "catalog reload failed");
+            }
+            tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "derive run");
+            self.derive_done.send_replace(covered);
+            if self.derive_requested.load(Ordering::Acquire) != covered {
+                continue;
+            }
+            self.deriving.store(false, Ordering::Release);
+            // A request that came between the check and the store finds
+            // `deriving` already false and starts its own run, unless this
+            // one takes it back first.
+            if self.derive_requested.load(Ordering::Acquire) == covered
+                || self.deriving.swap(true, Ordering::AcqRel)
+            {
+                break;
+            }
+        }
+    }
+
+    /// Waits until the cross-article stages cover request `n`.
+    pub async fn derived(&self, n: u64) {
+        let mut rx = self.derive_done.subscribe();
+        while *rx.borrow_and_update() < n {
+            if rx.changed().await.is_err() {
+                break;
+            }
+        }
     }
 
     /// Runs `f` with a read connection on a blocking thread.

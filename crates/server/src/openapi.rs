@@ -263,9 +263,10 @@ pub fn document() -> Value {
         ),
     );
     paths.insert("/api/v1/ingest".into(), json!({ "post": {
-        "summary": "Add articles; they go through the whole pipeline (entities, near-duplicates, events, stories) before the answer.",
+        "summary": "Add articles. They are stored with their time expressions, entities and search terms before the answer; the knowledge base, near-duplicates, events and stories follow in the background (or before the answer with wait=true).",
         "security": [{ "bearer": [] }],
-        "parameters": [param("name", "File name to record the upload under (its extension tells the format for raw bodies).", s("string"))],
+        "parameters": [param("name", "File name to record the upload under (its extension tells the format for raw bodies).", s("string")),
+                       param("wait", "Answer only when the knowledge base, events and stories include the upload.", s("boolean"))],
         "requestBody": { "required": true, "content": {
             "application/json": { "schema": { "type": "object", "required": ["articles"], "properties": { "articles": {
                 "type": "array", "items": { "type": "object", "required": ["body"], "properties": {
@@ -273,7 +274,8 @@ pub fn document() -> Value {
             "text/plain": { "schema": s("string") },
             "text/html": { "schema": s("string") } } },
         "responses": {
-            "201": { "description": "Articles added: the ingest summary (as `rasd ingest --json`).", "content": { "application/json": { "schema": s("object") } } },
+            "201": { "description": "Articles added and every stage done (wait=true): the ingest summary (as `rasd ingest --json`) with derive = done.", "content": { "application/json": { "schema": s("object") } } },
+            "202": { "description": "Articles added; the cross-article stages run in the background (derive = scheduled; /api/v1/stats says updating until they are done).", "content": { "application/json": { "schema": s("object") } } },
             "200": { "description": "Nothing new (already stored).", "content": { "application/json": { "schema": s("object") } } },
             "400": { "$ref": "#/components/responses/BadRequest" },
             "401": { "description": "No or wrong token.", "content": { "application/json": { "schema": {"$ref": "#/components/schemas/Error"} } } },
@@ -411,7 +413,7 @@ pub fn document() -> Value {
             "schemas": {
                 "Error": { "type": "object", "required": ["error"], "properties": { "error": s("string") } },
                 "Stats": { "type": "object", "properties": { "articles": s("integer"), "pages": s("integer"), "stories": s("integer"),
-                    "entities": s("integer"), "events": s("integer"), "sources": { "type": "array" },
+                    "entities": s("integer"), "events": s("integer"), "sources": { "type": "array" }, "updating": s("boolean"),
                     "first_published": opt("string"), "last_published": opt("string") } },
                 "Story": { "type": "object", "properties": story_props },
                 "StoryDetail": { "type": "object", "properties": detail_props },

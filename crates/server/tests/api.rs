@@ -495,7 +495,7 @@ async fn ingested_articles_appear_at_once_and_markup_comes_back_escaped() {
     let (s, b, _) = call(
         &app,
         post(
-            "/api/v1/ingest?name=../../etc/passwd",
+            "/api/v1/ingest?name=../../etc/passwd&wait=true",
             "application/json",
             Some(TOKEN),
             body.clone(),
@@ -505,6 +505,7 @@ async fn ingested_articles_appear_at_once_and_markup_comes_back_escaped() {
     assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
     let sum: Value = serde_json::from_slice(&b).unwrap();
     assert_eq!(sum["articles_new"], 1);
+    assert_eq!(sum["derive"], "done");
     // The same again: nothing new.
     let (s, _, _) = call(
         &app,
@@ -524,10 +525,21 @@ async fn ingested_articles_appear_at_once_and_markup_comes_back_escaped() {
         ),
     )
     .await;
-    assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&b));
-
+    // Without wait: stored and listed at once, the cross-article stages in
+    // the background.
+    assert_eq!(s, StatusCode::ACCEPTED, "{}", String::from_utf8_lossy(&b));
+    let sum: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(sum["derive"], "scheduled");
     let stats = ok(&app, "/api/v1/stats").await;
     assert_eq!(stats["articles"], 7);
+    let t0 = std::time::Instant::now();
+    while ok(&app, "/api/v1/stats").await["updating"] == true {
+        assert!(
+            t0.elapsed().as_secs() < 60,
+            "the background update never ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let list = ok(&app, "/api/v1/articles?source=khabar.example").await;
     let id = list["items"][0]["id"].as_i64().unwrap();
     let (s, raw, _) = call(
