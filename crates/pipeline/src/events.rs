@@ -349,7 +349,126 @@ pub fn article_events(
             }
         }
     }
+    // Match reports and market reports use the words of politics in other
+    // senses (`التقى` a club, `تدريبات`, `دعم` a price level, `تراجع` a
+    // share): there only the types they still report literally stay.
+    if let Some(domain) = domain_of(a) {
+        out.retain(|e| domain.keeps(e.etype));
+    }
     out
+}
+
+/// A non-political kind of article, told by its vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Domain {
+    Sport,
+    Markets,
+}
+
+impl Domain {
+    fn keeps(self, t: EventType) -> bool {
+        match self {
+            // Violence, arrests, protests and crimes at a match, and
+            // investigations and sanctions of sports bodies, are events.
+            Domain::Sport => matches!(
+                t,
+                EventType::Assault
+                    | EventType::Coerce
+                    | EventType::Crime
+                    | EventType::Protest
+                    | EventType::Investigate
+                    | EventType::Sanction
+            ),
+            // Prices "retreat", "threaten", find "support", reach a
+            // "settlement"; meetings (OPEC) and the rest are events.
+            Domain::Markets => !matches!(
+                t,
+                EventType::Support
+                    | EventType::Agree
+                    | EventType::Concede
+                    | EventType::Retreat
+                    | EventType::Threaten
+            ),
+        }
+    }
+}
+
+/// Words of match reports and of market reports (folded, without clitics).
+const SPORT_WORDS: &[&str] = &[
+    "مباراه",
+    "مباريات",
+    "دوري",
+    "لاعب",
+    "لاعبين",
+    "لاعبي",
+    "لاعبو",
+    "مدرب",
+    "نادي",
+    "اندية",
+    "منتخب",
+    "ملعب",
+    "شوط",
+    "مرمي",
+    "هداف",
+    "تعادل",
+    "بطوله",
+    "كره",
+    "القدم",
+    "جماهير",
+    "الكاس",
+    "كاس",
+];
+const MARKET_WORDS: &[&str] = &[
+    "سهم",
+    "اسهم",
+    "مؤشر",
+    "المؤشر",
+    "تداولات",
+    "تداول",
+    "برميل",
+    "نقطه",
+    "نقاط",
+    "خام",
+    "اوقيه",
+    "بورصه",
+    "الاجله",
+    "عقود",
+    "صفقات",
+    "سيوله",
+    "مكاسب",
+    "خسائر",
+];
+
+/// The article's domain when at least five different words of one list
+/// occur in its title and body, and more of that list than of the other.
+fn domain_of(a: &Article) -> Option<Domain> {
+    let folds = rasd_text::Folds::SEARCH;
+    let mut sport = BTreeSet::new();
+    let mut market = BTreeSet::new();
+    for text in [a.title.as_deref().unwrap_or(""), a.body.as_str()] {
+        for w in rasd_text::fold(text, &folds).split(|c: char| !c.is_alphabetic()) {
+            let bare = ["وال", "بال", "فال", "لل", "ال", "و", "ب", "ل", "ف"]
+                .iter()
+                .filter_map(|p| w.strip_prefix(p))
+                .find(|r| r.chars().count() >= 3);
+            for form in [Some(w), bare].into_iter().flatten() {
+                if let Some(x) = SPORT_WORDS.iter().find(|x| **x == form) {
+                    sport.insert(*x);
+                }
+                if let Some(x) = MARKET_WORDS.iter().find(|x| **x == form) {
+                    market.insert(*x);
+                }
+            }
+        }
+    }
+    const MIN: usize = 5;
+    if sport.len() >= MIN && sport.len() > market.len() {
+        Some(Domain::Sport)
+    } else if market.len() >= MIN && market.len() > sport.len() {
+        Some(Domain::Markets)
+    } else {
+        None
+    }
 }
 
 /// An actor slot as an event actor: the entity with its knowledge-base
@@ -719,7 +838,40 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
 
 #[cfg(test)]
 mod tests {
-    use super::after_demonstrative;
+    use super::*;
+
+    fn article(title: &str, body: &str) -> rasd_doc::Article {
+        let mut a = rasd_doc::Article::new(rasd_doc::ArticleKind::Page, 0);
+        a.title = Some(title.to_string());
+        a.body = body.to_string();
+        a
+    }
+
+    #[test]
+    fn match_and_market_reports_are_told_by_their_words() {
+        let sport = article(
+            "الهلال يلتقي النصر",
+            "يلتقي فريق الهلال نظيره النصر في مباراة الدوري مساء الجمعة على ملعب المدينة، \
+             وأنهى المدرب تدريبات اللاعبين، فيما يغيب هداف الفريق عن المنتخب بسبب الإصابة.",
+        );
+        assert_eq!(domain_of(&sport), Some(Domain::Sport));
+        assert!(!Domain::Sport.keeps(EventType::Consult));
+        assert!(Domain::Sport.keeps(EventType::Assault));
+        let market = article(
+            "الأسهم تتراجع",
+            "تراجع المؤشر العام للسوق 40 نقطة مع تداولات بلغت ثلاثة مليارات، وانخفض سهم الشركة \
+             بعد عقود جديدة، فيما ارتفع سعر برميل الخام وسط مكاسب محدودة.",
+        );
+        assert_eq!(domain_of(&market), Some(Domain::Markets));
+        assert!(!Domain::Markets.keeps(EventType::Retreat));
+        assert!(Domain::Markets.keeps(EventType::Consult));
+        let politics = article(
+            "وزير الخارجية في موسكو",
+            "التقى وزير الخارجية نظيره الروسي في موسكو، وبحثا الأزمة السورية وسبل دعم \
+             المفاوضات، وأشار إلى أن منتخب بلاده سيلعب مباراة ودية هناك.",
+        );
+        assert_eq!(domain_of(&politics), None);
+    }
 
     #[test]
     fn demonstratives_point_back_to_reported_events() {
