@@ -481,6 +481,17 @@ pub fn resolve_actor(
     match slot? {
         Slot::Entity(i) => {
             let d = entities.get(*i)?;
+            // A person or organisation "named" by one demonym or country
+            // word (`الفلسطينية`, `ألمانية`: an NER slip) is that country.
+            if d.entity.etype != EntityType::LOC && !d.entity.name.contains(' ') {
+                if let Some(code) = rasd_geo::country_of(&d.entity.name) {
+                    return resolve_actor(
+                        Some(&Slot::Country(code.to_string(), d.entity.name.clone())),
+                        entities,
+                        kb,
+                    );
+                }
+            }
             let k = d.kb_id.and_then(|id| kb.get(&id));
             let doc_country = || {
                 d.entity
@@ -871,6 +882,35 @@ mod tests {
              المفاوضات، وأشار إلى أن منتخب بلاده سيلعب مباراة ودية هناك.",
         );
         assert_eq!(domain_of(&politics), None);
+    }
+
+    #[test]
+    fn a_demonym_read_as_a_name_is_its_country() {
+        let doc = |name: &str, etype| StoredDocEntity {
+            entity: rasd_entity::DocEntity {
+                etype,
+                name: name.to_string(),
+                key: rasd_entity::key::name_key(name),
+                mentions: vec![],
+                variants: vec![name.to_string()],
+                roles: vec![],
+                countries: vec![],
+                sector: None,
+                composed: false,
+                place: None,
+            },
+            kb_id: None,
+            mentions: vec![],
+        };
+        let ents = [
+            doc("الفلسطينية", EntityType::ORG),
+            doc("سامح شكري", EntityType::PER),
+        ];
+        let kb = HashMap::new();
+        let a = resolve_actor(Some(&Slot::Entity(0)), &ents, &kb).unwrap();
+        assert_eq!((a.entity, a.country.as_deref()), (None, Some("PSE")));
+        let b = resolve_actor(Some(&Slot::Entity(1)), &ents, &kb).unwrap();
+        assert_eq!((b.name.as_str(), b.country), ("سامح شكري", None));
     }
 
     #[test]
