@@ -1284,6 +1284,7 @@ mod tests {
                     reported: false,
                     question: false,
                     hypothetical: false,
+                    verbal: true,
                     trigger: (0, 0),
                     sentence: (0, 0),
                     source: None,

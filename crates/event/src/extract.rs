@@ -1807,6 +1807,7 @@ impl Ctx<'_> {
             reported,
             question,
             hypothetical,
+            verbal: e.verbal,
             trigger: trig,
             sentence,
             source: src,

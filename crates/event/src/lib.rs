@@ -222,6 +222,10 @@ pub struct EventMention {
     pub question: bool,
     /// Under a condition (`إذا`, `لو`, `في حال`).
     pub hypothetical: bool,
+    /// The trigger is a verb (`زار`); else a noun (`زيارة`, `تفجير`), whose
+    /// actor the sentence may not name.
+    #[serde(default)]
+    pub verbal: bool,
     /// Byte span of the trigger (the whole phrase for multi-word triggers).
     pub trigger: (usize, usize),
     /// Byte span of the sentence.

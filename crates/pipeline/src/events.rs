@@ -260,7 +260,23 @@ pub fn article_events(
                     })
                     .max_by_key(|x| x.start)
                     .map(|x| x.entity);
-                let source = slot(&ev.source, before.or(main));
+                let mut source = slot(&ev.source, before.or(main));
+                // A commentator is not the author of the attack or arrest
+                // they comment on: `علق الكاتب X على تفجير …`.
+                if let Some(Slot::Entity(i)) = source {
+                    if !ev.verbal
+                        && matches!(
+                            ev.etype,
+                            EventType::Assault
+                                | EventType::Crime
+                                | EventType::Coerce
+                                | EventType::Protest
+                        )
+                        && comments_on(text, ev.sentence.0, ev.trigger.0, &entities[i], field)
+                    {
+                        source = None;
+                    }
+                }
                 // A place the coder did not attach: the linked place the
                 // sentence names nearest the trigger.
                 let sentence_place = args
@@ -356,6 +372,68 @@ pub fn article_events(
         out.retain(|e| domain.keeps(e.etype));
     }
     out
+}
+
+/// Verbs of saying and commenting (folded): their subject talks about an
+/// event, it does not do it.
+const COMMENT_VERBS: &[&str] = &[
+    "قال",
+    "قالت",
+    "يقول",
+    "تقول",
+    "علق",
+    "علقت",
+    "يعلق",
+    "تعلق",
+    "راي",
+    "رات",
+    "يري",
+    "تري",
+    "اعتبر",
+    "اعتبرت",
+    "يعتبر",
+    "تعتبر",
+    "كتب",
+    "كتبت",
+    "يكتب",
+    "تحدث",
+    "تحدثت",
+    "يتحدث",
+    "اشار",
+    "اشارت",
+    "يشير",
+    "تشير",
+    "وصف",
+    "وصفت",
+    "يصف",
+    "تساءل",
+    "تساءلت",
+];
+
+/// Whether the entity's last mention before byte `trigger` of the sentence
+/// starting at `s0` is the subject of a verb of saying: the verb within the
+/// three words before the mention (`علق الكاتب X`), or between the mention
+/// and the trigger (`X علق على`).
+fn comments_on(text: &str, s0: usize, trigger: usize, e: &StoredDocEntity, field: Field) -> bool {
+    let Some(m) = e
+        .mentions
+        .iter()
+        .filter(|m| m.field == field && m.start >= s0 && m.end <= trigger)
+        .max_by_key(|m| m.start)
+    else {
+        return false;
+    };
+    let folds = rasd_text::Folds::SEARCH;
+    let is_comment = |w: &str| {
+        let f = rasd_text::fold(w, &folds);
+        let f = f.trim_matches(|c: char| !c.is_alphabetic());
+        let bare = f.strip_prefix('و').or_else(|| f.strip_prefix('ف'));
+        COMMENT_VERBS.contains(&f) || bare.is_some_and(|b| COMMENT_VERBS.contains(&b))
+    };
+    let before = text.get(s0..m.start).unwrap_or("");
+    let between = text.get(m.end..trigger).unwrap_or("");
+    before.split_whitespace().rev().take(3).any(is_comment)
+        || between.split_whitespace().any(is_comment)
 }
 
 /// A non-political kind of article, told by its vocabulary.
@@ -911,6 +989,58 @@ mod tests {
         assert_eq!((a.entity, a.country.as_deref()), (None, Some("PSE")));
         let b = resolve_actor(Some(&Slot::Entity(1)), &ents, &kb).unwrap();
         assert_eq!((b.name.as_str(), b.country), ("سامح شكري", None));
+    }
+
+    #[test]
+    fn a_commentator_is_not_the_author_of_what_they_comment_on() {
+        let t = "علق الكاتب جمال خاشقجي على تفجير المسجد، وقال القائد سالم إن قواته نفذت الهجوم.";
+        let ent = |name: &str| {
+            let start = t.find(name).unwrap();
+            StoredDocEntity {
+                entity: rasd_entity::DocEntity {
+                    etype: EntityType::PER,
+                    name: name.to_string(),
+                    key: String::new(),
+                    mentions: vec![0],
+                    variants: vec![],
+                    roles: vec![],
+                    countries: vec![],
+                    sector: None,
+                    composed: false,
+                    place: None,
+                },
+                kb_id: None,
+                mentions: vec![rasd_entity::Mention {
+                    field: Field::Body,
+                    start,
+                    end: start + name.len(),
+                    etype: EntityType::PER,
+                }],
+            }
+        };
+        let k = ent("جمال خاشقجي");
+        assert!(comments_on(t, 0, t.find("تفجير").unwrap(), &k, Field::Body));
+        let s = ent("سالم");
+        assert!(comments_on(
+            t,
+            0,
+            t.find("الهجوم").unwrap(),
+            &s,
+            Field::Body
+        ));
+        // Not a speaker: `شن X هجوما`.
+        let t2 = "شن القائد سالم هجوما على المواقع.";
+        let start = t2.find("سالم").unwrap();
+        let mut s2 = ent("سالم");
+        s2.mentions[0].start = start;
+        s2.mentions[0].end = start + "سالم".len();
+        assert!(!comments_on(
+            t2,
+            0,
+            t2.find("هجوما").unwrap(),
+            &s2,
+            Field::Body
+        ));
     }
 
     #[test]
