@@ -291,10 +291,16 @@ pub fn extract(input: &SentenceInput) -> Vec<EventMention> {
     for t in &toks {
         let mut v: Vec<THit> = Vec::new();
         if t.word && !t.key.is_empty() {
+            // A verb never carries tanween: `فجراً` is "at dawn", not
+            // "they two blew up".
+            let tanween = text[t.start..t.end].contains(['\u{064B}', '\u{064C}', '\u{064D}']);
             for (k, r) in readings(&t.key, &text[t.start..t.end]) {
                 if let Some(slots) = lx.index.get(&k) {
                     for s in slots {
                         if r.classes & class_bit(s.class) == 0 {
+                            continue;
+                        }
+                        if tanween && matches!(s.class, Class::Past | Class::Pres) {
                             continue;
                         }
                         if v.iter().any(|h| h.entry == s.entry && h.elem == s.elem) {
