@@ -149,7 +149,7 @@ pub fn encode_cursor<K: Serialize>(key: &K) -> String {
 
 pub fn decode_cursor<K: DeserializeOwned>(c: &str) -> Result<K, ApiError> {
     let bad = || ApiError::bad("invalid cursor (pass back a next_cursor unchanged)");
-    if c.len() % 2 != 0 || c.len() > 4096 {
+    if !c.is_ascii() || c.len() % 2 != 0 || c.len() > 4096 {
         return Err(bad());
     }
     let bytes: Vec<u8> = (0..c.len())
@@ -239,5 +239,9 @@ mod tests {
         assert!(Params::parse(Some("a=1&a=2")).is_err());
         assert!(decode_cursor::<(i64, i64)>("zz").is_err());
         assert!(decode_cursor::<(i64, i64)>("7b7d").is_err());
+        assert!(
+            decode_cursor::<(i64, i64)>("൪%").is_err(),
+            "not hex, not ASCII"
+        );
     }
 }
