@@ -74,6 +74,37 @@ pub struct DocEntity {
     pub place: Option<u32>,
 }
 
+/// Person "names" that name nobody: pious formulas and the parts of a title
+/// (folded).
+const NOT_NAMES: &[&str] = &[
+    "رحمه الله",
+    "رحمها الله",
+    "رحمهم الله",
+    "يرحمه الله",
+    "رحمه",
+    "الله",
+    "العهد",
+    "عهد",
+    "ولي",
+    "ولي العهد",
+    "ولي ولي العهد",
+    "سمو",
+    "معالي",
+    "فخامه",
+];
+
+/// Whether a person mention's text is a name: something is left once the
+/// titles are stripped, and it is not a formula or part of a title.
+fn names_someone(text: &str) -> bool {
+    let raw = text.trim_matches(|c: char| !c.is_alphanumeric());
+    let (name, _) = crate::role::strip_titles(raw);
+    let folded = rasd_text::fold(name.trim(), &rasd_text::Folds::SEARCH);
+    let folded = folded.trim();
+    !folded.is_empty()
+        && !NOT_NAMES.contains(&folded)
+        && !NOT_NAMES.contains(&rasd_text::fold(raw, &rasd_text::Folds::SEARCH).trim())
+}
+
 /// Words that head an organisation's name (`مجموعة فاغنر`).
 const ORG_HEADS: &[&str] = &[
     "مجموعه",
@@ -147,6 +178,11 @@ pub fn fix_mentions(
                     etype: EntityType::PER,
                 });
             }
+            continue;
+        }
+        // A "person" that is only titles (`ولي`, `ولي العهد`) or a formula
+        // (`رحمه الله`) names nobody.
+        if m.etype == EntityType::PER && !names_someone(&t[m.start..m.end]) {
             continue;
         }
         // `سعود وفيصل`: two persons joined by a conjunction.
@@ -1094,5 +1130,33 @@ mod glued_preposition_tests {
         assert_eq!(strip("الأمم المتحدة"), "الأمم المتحدة");
         assert_eq!(strip("فاغنر"), "فاغنر");
         assert_eq!(strip("للتنمية"), "التنمية");
+    }
+}
+
+#[cfg(test)]
+mod not_names_tests {
+    use super::names_someone;
+
+    #[test]
+    fn titles_and_formulas_name_nobody() {
+        for t in [
+            "ولي",
+            "ولي العهد",
+            "العهد",
+            "رحمه الله",
+            "يرحمه الله",
+            "سمو",
+            "الله",
+        ] {
+            assert!(!names_someone(t), "{t}");
+        }
+        for t in [
+            "محمد بن نايف",
+            "ولي العهد الأمير محمد بن نايف",
+            "عبدالله",
+            "وليد المعلم",
+        ] {
+            assert!(names_someone(t), "{t}");
+        }
     }
 }

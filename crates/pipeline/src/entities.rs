@@ -9,7 +9,7 @@ use rasd_store::{ArticleEntities, EntityRecord, Store, StoreError};
 use std::sync::OnceLock;
 
 /// Version of the entity annotations; older ones are redone by `process`.
-pub const ENTITY_VERSION: i64 = 6;
+pub const ENTITY_VERSION: i64 = 7;
 
 fn model() -> Option<&'static rasd_ner::Model> {
     static WARNED: OnceLock<()> = OnceLock::new();
