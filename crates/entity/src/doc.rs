@@ -1027,13 +1027,12 @@ mod tests {
         through(fix_mentions, text, names)
     }
 
+    /// A mention-fixing step (`fix_mentions`, `propagate_names`).
+    type Step = fn(&dyn Fn(Field) -> Option<String>, Vec<Mention>) -> Vec<Mention>;
+
     /// PER mentions of the first occurrences of `names` in the body `text`,
     /// run through `step`, as surface strings.
-    fn through(
-        step: fn(&dyn Fn(Field) -> Option<String>, Vec<Mention>) -> Vec<Mention>,
-        text: &str,
-        names: &[&str],
-    ) -> Vec<String> {
+    fn through(step: Step, text: &str, names: &[&str]) -> Vec<String> {
         let mentions = names
             .iter()
             .map(|n| {

@@ -962,14 +962,18 @@ mod tests {
         assert_eq!(domain_of(&politics), None);
     }
 
-    #[test]
-    fn a_demonym_read_as_a_name_is_its_country() {
-        let doc = |name: &str, etype| StoredDocEntity {
+    /// An article entity with its mentions (not in the knowledge base).
+    fn stored(
+        name: &str,
+        etype: EntityType,
+        mentions: Vec<rasd_entity::Mention>,
+    ) -> StoredDocEntity {
+        StoredDocEntity {
             entity: rasd_entity::DocEntity {
                 etype,
                 name: name.to_string(),
                 key: rasd_entity::key::name_key(name),
-                mentions: vec![],
+                mentions: (0..mentions.len()).collect(),
                 variants: vec![name.to_string()],
                 roles: vec![],
                 countries: vec![],
@@ -978,11 +982,15 @@ mod tests {
                 place: None,
             },
             kb_id: None,
-            mentions: vec![],
-        };
+            mentions,
+        }
+    }
+
+    #[test]
+    fn a_demonym_read_as_a_name_is_its_country() {
         let ents = [
-            doc("الفلسطينية", EntityType::ORG),
-            doc("سامح شكري", EntityType::PER),
+            stored("الفلسطينية", EntityType::ORG, vec![]),
+            stored("سامح شكري", EntityType::PER, vec![]),
         ];
         let kb = HashMap::new();
         let a = resolve_actor(Some(&Slot::Entity(0)), &ents, &kb).unwrap();
@@ -996,27 +1004,13 @@ mod tests {
         let t = "علق الكاتب جمال خاشقجي على تفجير المسجد، وقال القائد سالم إن قواته نفذت الهجوم.";
         let ent = |name: &str| {
             let start = t.find(name).unwrap();
-            StoredDocEntity {
-                entity: rasd_entity::DocEntity {
-                    etype: EntityType::PER,
-                    name: name.to_string(),
-                    key: String::new(),
-                    mentions: vec![0],
-                    variants: vec![],
-                    roles: vec![],
-                    countries: vec![],
-                    sector: None,
-                    composed: false,
-                    place: None,
-                },
-                kb_id: None,
-                mentions: vec![rasd_entity::Mention {
-                    field: Field::Body,
-                    start,
-                    end: start + name.len(),
-                    etype: EntityType::PER,
-                }],
-            }
+            let m = rasd_entity::Mention {
+                field: Field::Body,
+                start,
+                end: start + name.len(),
+                etype: EntityType::PER,
+            };
+            stored(name, EntityType::PER, vec![m])
         };
         let k = ent("جمال خاشقجي");
         assert!(comments_on(t, 0, t.find("تفجير").unwrap(), &k, Field::Body));

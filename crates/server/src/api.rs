@@ -2,7 +2,7 @@
 
 use crate::catalog::{self, Catalog};
 use crate::error::{escape_json, json_response, ApiError, ApiResult};
-use crate::params::{paginate, Params};
+use crate::params::{page_of, paginate, Params};
 use crate::views::{self, Page};
 use crate::{assets, SharedState};
 use axum::body::Bytes;
@@ -144,15 +144,11 @@ async fn stories(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRes
             })
     };
     let (items, next) = if sort == "size" {
-        let after = p.cursor()?;
-        p.finish()?;
         let key = |i: usize| catalog::story_size_key(&c.stories[i]);
-        paginate(&c.stories_by_size, key, after.as_ref(), limit, keep)
+        page_of(p, &c.stories_by_size, key, limit, keep)?
     } else {
-        let after = p.cursor()?;
-        p.finish()?;
         let key = |i: usize| catalog::story_recent_key(&c.stories[i]);
-        paginate(&c.stories_by_recent, key, after.as_ref(), limit, keep)
+        page_of(p, &c.stories_by_recent, key, limit, keep)?
     };
     Ok(json(&Page {
         items: items
@@ -504,15 +500,11 @@ async fn entities(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRe
                 .is_none_or(|t| c.entity_matches(i, t, &qkey))
     };
     let (items, next) = if sort == "mentions" {
-        let after = p.cursor()?;
-        p.finish()?;
         let key = |i: usize| catalog::entity_mentions_key(&c.entities[i]);
-        paginate(&c.entities_by_mentions, key, after.as_ref(), limit, keep)
+        page_of(p, &c.entities_by_mentions, key, limit, keep)?
     } else {
-        let after = p.cursor()?;
-        p.finish()?;
         let key = |i: usize| catalog::entity_name_key(&c.entities[i]);
-        paginate(&c.entities_by_name, key, after.as_ref(), limit, keep)
+        page_of(p, &c.entities_by_name, key, limit, keep)?
     };
     Ok(json(&Page {
         items: items

@@ -149,7 +149,7 @@ pub fn encode_cursor<K: Serialize>(key: &K) -> String {
 
 pub fn decode_cursor<K: DeserializeOwned>(c: &str) -> Result<K, ApiError> {
     let bad = || ApiError::bad("invalid cursor (pass back a next_cursor unchanged)");
-    if !c.is_ascii() || c.len() % 2 != 0 || c.len() > 4096 {
+    if !c.is_ascii() || !c.len().is_multiple_of(2) || c.len() > 4096 {
         return Err(bad());
     }
     let bytes: Vec<u8> = (0..c.len())
@@ -158,6 +158,20 @@ pub fn decode_cursor<K: DeserializeOwned>(c: &str) -> Result<K, ApiError> {
         .collect::<Result<_, _>>()
         .map_err(|_| bad())?;
     serde_json::from_slice(&bytes).map_err(|_| bad())
+}
+
+/// The page of `order` that the request's `cursor` asks for, after which no
+/// parameter may be left (see [`paginate`]).
+pub fn page_of<K: Ord + Serialize + DeserializeOwned>(
+    mut p: Params,
+    order: &[usize],
+    key: impl Fn(usize) -> K,
+    limit: usize,
+    keep: impl FnMut(usize) -> bool,
+) -> Result<(Vec<usize>, Option<String>), ApiError> {
+    let after: Option<K> = p.cursor()?;
+    p.finish()?;
+    Ok(paginate(order, key, after.as_ref(), limit, keep))
 }
 
 /// One page of `order` (positions sorted by `key`): the positions that pass
