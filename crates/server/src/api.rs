@@ -88,6 +88,13 @@ fn parse_id(raw: &str, what: &str) -> ApiResult<i64> {
         .ok_or_else(|| ApiError::bad(format!("invalid {what} id '{raw}'")))
 }
 
+/// The id of a request that takes no parameters.
+fn only_id(raw: &str, query: Option<&str>, what: &str) -> ApiResult<i64> {
+    let id = parse_id(raw, what)?;
+    Params::parse(query)?.finish()?;
+    Ok(id)
+}
+
 fn json<T: Serialize + ?Sized>(v: &T) -> Response {
     json_response(StatusCode::OK, v)
 }
@@ -119,9 +126,10 @@ async fn stories(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRes
     let min_size = p.count("min_size", 1, 1, 1_000_000)?;
     let text = p.text("q");
     let c = st.catalog();
-    let qkey = text
+    // Entities with a spelling of the same key as the query, looked up once.
+    let keyed = text
         .as_deref()
-        .map(rasd_entity::key::name_key)
+        .map(|t| c.entities_with_key(&rasd_entity::key::name_key(t)))
         .unwrap_or_default();
     let keep = |i: usize| {
         let s = &c.stories[i];
@@ -134,12 +142,7 @@ async fn stories(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRes
                             || e.name_en
                                 .as_deref()
                                 .is_some_and(|n| n.to_lowercase().contains(&tl))
-                            || (!qkey.is_empty()
-                                && c.entity(e.id).is_some_and(|k| {
-                                    k.variants
-                                        .iter()
-                                        .any(|(v, _)| rasd_entity::key::name_key(v) == qkey)
-                                }))
+                            || keyed.contains(&e.id)
                     })
             })
     };
@@ -164,8 +167,7 @@ async fn story(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id, "story")?;
-    Params::parse(q.as_deref())?.finish()?;
+    let id = only_id(&id, q.as_deref(), "story")?;
     let c = st.catalog();
     let s = c
         .story(id)
@@ -313,8 +315,7 @@ async fn article(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id, "article")?;
-    Params::parse(q.as_deref())?.finish()?;
+    let id = only_id(&id, q.as_deref(), "article")?;
     let c = st.catalog();
     let Some(head) = c.article(id) else {
         return Err(ApiError::not_found("article", id));
@@ -574,8 +575,7 @@ async fn entity(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id, "entity")?;
-    Params::parse(q.as_deref())?.finish()?;
+    let id = only_id(&id, q.as_deref(), "entity")?;
     let c = st.catalog();
     let e = c
         .entity(id)
@@ -791,10 +791,8 @@ async fn events(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiResu
         return Ok(r);
     }
     let limit = p.limit()?;
-    let after = p.cursor()?;
-    p.finish()?;
     let key = |i: usize| catalog::event_date_key(&c.events[i]);
-    let (items, next) = paginate(&c.events_by_date, key, after.as_ref(), limit, keep);
+    let (items, next) = page_of(p, &c.events_by_date, key, limit, keep)?;
     Ok(json(&Page {
         items: items.iter().map(|&i| &c.events[i]).collect(),
         next_cursor: next,
@@ -806,8 +804,7 @@ async fn event(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
-    let id = parse_id(&id, "event")?;
-    Params::parse(q.as_deref())?.finish()?;
+    let id = only_id(&id, q.as_deref(), "event")?;
     let c = st.catalog();
     let e = c
         .event(id)
@@ -821,12 +818,10 @@ async fn duplicates(State(st): State<SharedState>, RawQuery(q): RawQuery) -> Api
     let mut p = Params::parse(q.as_deref())?;
     let limit = p.limit()?;
     let min_size = p.count("min_size", 2, 2, 1_000_000)?;
-    let after: Option<usize> = p.cursor()?;
-    p.finish()?;
     let c = st.catalog();
     let order: Vec<usize> = (0..c.duplicate_groups.len()).collect();
     let keep = |i: usize| c.duplicate_groups[i].members.len() >= min_size;
-    let (items, next) = paginate(&order, |i| i, after.as_ref(), limit, keep);
+    let (items, next) = page_of(p, &order, |i| i, limit, keep)?;
     Ok(json(&Page {
         items: items.iter().map(|&i| &c.duplicate_groups[i]).collect(),
         next_cursor: next,

@@ -239,6 +239,19 @@ impl Catalog {
         out
     }
 
+    /// The ids of the entities with a spelling of exactly key `key`.
+    pub fn entities_with_key(&self, key: &str) -> std::collections::HashSet<i64> {
+        self.variant_keys
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entities[i])
+            // The index also holds each canonical name's key.
+            .filter(|e| e.variants.iter().any(|(v, _)| name_key(v) == key))
+            .map(|e| e.id)
+            .collect()
+    }
+
     /// Entity positions with a variant of key `key`, the one-word case
     /// tolerating a dropped first letter either way.
     fn named(&self, key: &str) -> Vec<usize> {

@@ -220,6 +220,16 @@ async fn lists_and_details_answer_with_the_documented_shapes() {
         .iter()
         .any(|c| c["name"].as_str().unwrap().contains("حفتر")));
     assert!(!e["events"].as_array().unwrap().is_empty());
+    // Stories by any spelling of an actor's name.
+    let by_name = ok(&app, &format!("/api/v1/stories?q={}", enc("يفكوروف"))).await;
+    let found = by_name["items"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{by_name}");
+    let members = ok(&app, &format!("/api/v1/articles?story={}", found[0]["id"])).await;
+    assert!(members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == 4));
     let pers = ok(&app, "/api/v1/entities?type=PER&sort=name&limit=200").await;
     assert!(pers["items"]
         .as_array()
