@@ -6,15 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn rasd(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rasd"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RASD_DB")
-        .output()
-        .expect("run rasd")
-}
+mod common;
+use common::rasd;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")

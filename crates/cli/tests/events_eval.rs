@@ -3,17 +3,9 @@
 //! beside the new subcommand.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn rasd(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rasd"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RASD_DB")
-        .output()
-        .expect("run rasd")
-}
+mod common;
+use common::rasd;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).expect("utf-8 output")
