@@ -733,9 +733,11 @@ pub fn resolve_document(
         let w = &work[i];
         let mut k = name_key(&w.name);
         let words = w.name.split_whitespace().count();
-        let mut target = ents
-            .iter()
-            .position(|e| e.etype == w.etype && name_keys_match(&e.key, &k));
+        let mut target = ents.iter().position(|e| {
+            e.etype == w.etype
+                && name_keys_match(&e.key, &k)
+                && !(w.etype == EntityType::PER && crate::english::distinct_names(&e.name, &w.name))
+        });
         if target.is_none() && w.etype == EntityType::PER && words == 1 {
             // A conjunction glued to a known name: `وصدام`.
             if let Some(stripped) = w.name.strip_prefix('و').filter(|s| s.chars().count() >= 3) {

@@ -51,6 +51,32 @@ pub fn is_name_word(word: &str) -> bool {
     t.contains_key(&k) || k.strip_prefix("ال").is_some_and(|r| t.contains_key(r))
 }
 
+/// The English form of one name word (with or without the article).
+fn word_en(word: &str) -> Option<&'static str> {
+    let k = key(word);
+    let t = table();
+    t.get(&k)
+        .or_else(|| k.strip_prefix("ال").and_then(|r| t.get(r)))
+        .copied()
+}
+
+/// Whether two names of as many words are known to be different names:
+/// some pair of words in the same position are both known name tokens with
+/// different English forms (`سلمان` Salman and `سليمان` Suleiman, which the
+/// transliteration-tolerant name key cannot tell apart).
+pub fn distinct_names(a: &str, b: &str) -> bool {
+    let wa: Vec<&str> = a.split_whitespace().collect();
+    let wb: Vec<&str> = b.split_whitespace().collect();
+    wa.len() == wb.len()
+        && wa
+            .iter()
+            .zip(&wb)
+            .any(|(x, y)| match (word_en(x), word_en(y)) {
+                (Some(ex), Some(ey)) => !ex.eq_ignore_ascii_case(ey),
+                _ => false,
+            })
+}
+
 fn capitalize(word: &str) -> String {
     if matches!(word, "bin" | "ibn" | "bint") {
         return word.to_string();
@@ -126,6 +152,16 @@ mod tests {
         assert!(!abdallah.contains(' '), "{abdallah}");
         let n = name_en("محمد بن سلمان").unwrap();
         assert!(n.contains(" bin "), "{n}");
+    }
+
+    #[test]
+    fn known_different_names_are_distinct() {
+        assert!(distinct_names("سلمان", "سليمان"));
+        assert!(distinct_names("الملك سلمان", "الملك سليمان"));
+        assert!(!distinct_names("سلمان", "سلمان"));
+        assert!(!distinct_names("سلمان", "سلمان بن عبدالعزيز"));
+        // unknown words say nothing
+        assert!(!distinct_names("يفكيروف", "يفكوروف"));
     }
 
     #[test]

@@ -99,13 +99,23 @@ impl KnowledgeBase {
 
     /// Candidates whose first or last word key matches the first or last word
     /// of `k` (spelling variants included, through a scan of near keys).
-    fn find(&self, t: EntityType, k: &str) -> Option<u32> {
+    /// `name`: the surface name, so that two known different names with
+    /// one key (`سلمان`, `سليمان`) stay apart.
+    fn find(&self, t: EntityType, k: &str, name: &str) -> Option<u32> {
         let words = k.split(' ').count();
+        let clash = |id: u32| {
+            t == EntityType::PER && {
+                let e = &self.entities[id as usize].name;
+                crate::english::distinct_names(e, name)
+                    || (words == 1
+                        && crate::english::distinct_names(e.rsplit(' ').next().unwrap_or(e), name))
+            }
+        };
         let exact = |ids: Option<&Vec<u32>>| {
             ids.into_iter()
                 .flatten()
                 .copied()
-                .find(|&id| name_keys_match(&self.entities[id as usize].key, k))
+                .find(|&id| name_keys_match(&self.entities[id as usize].key, k) && !clash(id))
         };
         if let Some(id) = exact(self.by_first.get(&(t, first_word(k).to_string()))) {
             return Some(id);
@@ -141,7 +151,7 @@ impl KnowledgeBase {
                 .iter()
                 .filter(|((et, lk), _)| *et == t && word_keys_match(lk, k))
                 .flat_map(|(_, ids)| ids.iter().copied())
-                .filter(|&id| self.entities[id as usize].key.contains(' '))
+                .filter(|&id| self.entities[id as usize].key.contains(' ') && !clash(id))
                 .collect();
             if fam.len() == 1 {
                 return fam.into_iter().next();
@@ -157,7 +167,7 @@ impl KnowledgeBase {
                 .iter()
                 .filter(|((et, fk), _)| *et == t && word_keys_match(fk, k))
                 .flat_map(|(_, ids)| ids.iter().copied())
-                .find(|&id| self.entities[id as usize].key.split(' ').count() == 1);
+                .find(|&id| self.entities[id as usize].key.split(' ').count() == 1 && !clash(id));
         }
         None
     }
@@ -335,7 +345,7 @@ impl KnowledgeBase {
                 .place
                 .filter(|_| d.etype == EntityType::LOC)
                 .and_then(|p| self.by_place.get(&p).copied());
-            let id = match linked.or_else(|| self.find(d.etype, &d.key)) {
+            let id = match linked.or_else(|| self.find(d.etype, &d.key, &d.name)) {
                 Some(id) => id,
                 None => {
                     let id = self.entities.len() as u32;
@@ -542,6 +552,27 @@ mod consolidate_tests {
         for (i, e) in kb.entities.iter().enumerate() {
             assert_eq!(e.id as usize, i);
         }
+    }
+
+    #[test]
+    fn known_different_names_with_one_key_stay_apart() {
+        let mut kb = KnowledgeBase::new();
+        kb.add_document(1, &[de("سلمان", 4)]);
+        kb.add_document(2, &[de("سليمان", 2)]);
+        kb.add_document(3, &[de("سلمان", 1)]);
+        // a common word read as a name does not join by a dropped consonant
+        kb.add_document(4, &[de("المسلمين", 1)]);
+        kb.add_document(5, &[de("يفكيروف", 1)]);
+        kb.add_document(6, &[de("فكيروف", 1)]);
+        let names: Vec<(&str, u32)> = kb
+            .entities
+            .iter()
+            .map(|e| (e.name.as_str(), e.mentions))
+            .collect();
+        assert_eq!(
+            names,
+            [("سلمان", 5), ("سليمان", 2), ("المسلمين", 1), ("يفكيروف", 2)]
+        );
     }
 
     #[test]

@@ -134,9 +134,10 @@ pub fn word_keys_match(a: &str, b: &str) -> bool {
     if long.chars().count() != short.chars().count() + 1 || short.chars().count() < 3 {
         return false;
     }
+    // the dropped letter is a word-initial vowel letter (`يفكيروف` ~
+    // `فكيروف`), never a consonant (`مسلمين` is not `سلمان`)
     let mut it = long.chars();
-    it.next();
-    it.as_str() == short
+    it.next() == Some('ا') && it.as_str() == short
 }
 
 /// True if two multi-word name keys match word by word.
