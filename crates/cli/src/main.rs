@@ -247,9 +247,21 @@ enum NerCmd {
     /// Score a model on a CoNLL BIO file: per-type and micro precision/recall/F1; the last line is `F1: 0.xxxx`.
     Eval {
         file: PathBuf,
-        /// A model file instead of the built-in one.
+        /// A perceptron model file instead of the built-in one (then no neural
+        /// tagger unless `--neural` names one).
         #[arg(long)]
         model: Option<PathBuf>,
+        /// A neural model file (`crates/ner/neural/train.py`) to combine with
+        /// the perceptron, instead of the built-in one.
+        #[arg(long)]
+        neural: Option<PathBuf>,
+        /// The perceptron alone, without the neural tagger.
+        #[arg(long, conflicts_with = "neural")]
+        no_neural: bool,
+        /// Score only the last 10% of the file's sentences: the dev split that
+        /// `rasd ner train` holds out.
+        #[arg(long)]
+        dev_split: bool,
     },
     /// Learn word clusters from a directory of corpus files (zipped JSON arrays with a `content` field, or text).
     Clusters {
@@ -423,7 +435,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     seed,
                     all,
                 } => ner::train(&data, &clusters, &out, epochs, seed, all)?,
-                NerCmd::Eval { file, model } => ner::eval(&file, model)?,
+                NerCmd::Eval {
+                    file,
+                    model,
+                    neural,
+                    no_neural,
+                    dev_split,
+                } => ner::eval(&file, model, neural, no_neural, dev_split)?,
                 NerCmd::Clusters { corpus, out } => ner::clusters(&corpus, &out)?,
             }
             Ok(ExitCode::SUCCESS)

@@ -46,23 +46,42 @@ pub fn train(
     Ok(())
 }
 
-/// Scores a model (the built-in one by default) on a CoNLL BIO file.
-pub fn eval(file: &Path, model: Option<PathBuf>) -> Result<()> {
+/// Scores a model (the built-in one by default: the perceptron combined
+/// with the neural tagger) on a CoNLL BIO file.
+pub fn eval(
+    file: &Path,
+    model: Option<PathBuf>,
+    neural: Option<PathBuf>,
+    no_neural: bool,
+    dev_split: bool,
+) -> Result<()> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let gold = rasd_ner::read_conll(&text).with_context(|| format!("{}", file.display()))?;
-    let loaded;
-    let m = match model {
-        Some(p) => {
-            loaded = rasd_ner::Model::load(
-                std::fs::File::open(&p).with_context(|| format!("opening {}", p.display()))?,
-            )
-            .with_context(|| format!("{}", p.display()))?;
-            &loaded
-        }
-        None => rasd_ner::default_model().context("the built-in NER model")?,
+    let mut gold = rasd_ner::read_conll(&text).with_context(|| format!("{}", file.display()))?;
+    if dev_split {
+        // the split of rasd_ner::train_holdout
+        gold.drain(..gold.len() * 9 / 10);
+    }
+    let mut m = match model {
+        Some(p) => rasd_ner::Model::load(
+            std::fs::File::open(&p).with_context(|| format!("opening {}", p.display()))?,
+        )
+        .with_context(|| format!("{}", p.display()))?,
+        None => rasd_ner::default_model()
+            .context("the built-in NER model")?
+            .clone(),
     };
-    println!("{}", rasd_ner::evaluate(m, &gold).report());
+    if no_neural {
+        m.set_neural(None)?;
+    }
+    if let Some(p) = neural {
+        let bytes = std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
+        let nn = rasd_ner::neural::NeuralModel::load(&bytes)
+            .with_context(|| format!("{}", p.display()))?;
+        m.set_neural(Some(nn))
+            .with_context(|| format!("{}", p.display()))?;
+    }
+    println!("{}", rasd_ner::evaluate(&m, &gold).report());
     Ok(())
 }
 

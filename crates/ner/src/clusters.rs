@@ -64,7 +64,7 @@ impl Default for ClusterOptions {
 }
 
 const UNK: &str = "<unk>";
-const BOUNDARY: &str = "</s>";
+pub(crate) const BOUNDARY: &str = "</s>";
 
 impl Clusters {
     /// Class ids of `word` (already a [`crate::norm`] key), coarse to fine.

@@ -9,8 +9,13 @@
 //!   and an optional penalty on `O` ([`Model::set_o_penalty`]). A second
 //!   stage (stacking) adds document features from the first stage's labels
 //!   of the same words in nearby sentences ([`Model::tag_document`]).
+//! - [`neural::NeuralModel`]: a BiLSTM-CRF trained by
+//!   `crates/ner/neural/train.py` on the same features plus word vectors
+//!   learned from SaudiNewsNet, run on the CPU; its scores are added to the
+//!   perceptron's ([`Model::set_neural`]).
 //! - [`evaluate`]: CoNLL entity-level precision, recall and F1.
-//! - [`default_model`]: the shipped model, embedded in the binary.
+//! - [`default_model`]: the shipped model (perceptron and neural tagger),
+//!   embedded in the binary.
 //!
 //! Tags are BIO with the types `PER`, `ORG`, `LOC`, `MISC` (ANERcorp's `PERS`
 //! is read as `PER`).
@@ -19,13 +24,16 @@ mod clusters;
 mod eval;
 mod features;
 mod model;
+pub mod neural;
 
 use std::sync::OnceLock;
 
 pub use clusters::{build_clusters, corpus_tokens, read_corpus_dir, ClusterOptions, Clusters};
 pub use eval::{entities, evaluate, evaluate_sentences, evaluate_tags, Counts, Scores};
 pub use features::flags as feature_flags;
-pub use model::{train, Model, TrainOptions, FEATURES_ALL, FEATURES_DEFAULT, FORMAT_VERSION};
+pub use model::{
+    train, DocumentScores, Model, TrainOptions, FEATURES_ALL, FEATURES_DEFAULT, FORMAT_VERSION,
+};
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -116,12 +124,19 @@ pub fn read_conll(text: &str) -> Result<Vec<Sentence>, Error> {
 }
 
 static EMBEDDED: &[u8] = include_bytes!("../../../models/ner.bin");
+static EMBEDDED_NEURAL: &[u8] = include_bytes!("../../../models/ner-nn.bin");
 
-/// The shipped model (`models/ner.bin`, embedded at compile time; it carries
-/// its word clusters), deserialized once.
+/// The shipped model, deserialized once: the perceptron of `models/ner.bin`
+/// (it carries its word clusters) combined with the neural tagger of
+/// `models/ner-nn.bin`, both embedded at compile time.
 pub fn default_model() -> Result<&'static Model, Error> {
     static MODEL: OnceLock<Result<Model, String>> = OnceLock::new();
-    match MODEL.get_or_init(|| Model::load(EMBEDDED).map_err(|e| e.to_string())) {
+    let load = || -> Result<Model, Error> {
+        let mut m = Model::load(EMBEDDED)?;
+        m.set_neural(Some(neural::NeuralModel::load(EMBEDDED_NEURAL)?))?;
+        Ok(m)
+    };
+    match MODEL.get_or_init(|| load().map_err(|e| e.to_string())) {
         Ok(m) => Ok(m),
         Err(e) => Err(Error::Format(format!("embedded model: {e}"))),
     }

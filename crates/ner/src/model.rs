@@ -7,7 +7,9 @@ use std::io::{Read, Write};
 
 use crate::clusters::Rng;
 use crate::features::{doc_flats, flags, local_flat, tok_info, Flat, TokInfo};
+use crate::neural::{view_of, viterbi_end, NeuralModel};
 use crate::{canonical_tag, Clusters, Error, Sentence};
+use std::sync::Arc;
 
 /// Hasher for keys that already are good hashes.
 #[derive(Default, Clone, Copy)]
@@ -150,6 +152,14 @@ impl Stage {
     }
 }
 
+/// Scores of [`Model::scores_document`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct DocumentScores {
+    pub emissions: Vec<Vec<f32>>,
+    pub trans: Vec<f32>,
+    pub start: Vec<f32>,
+}
+
 /// A trained tagger: labels, feature weights, transitions, and the word
 /// clusters and gazetteer its features need. With a second stage, the first
 /// stage's labels of a whole document feed the second's features.
@@ -172,6 +182,22 @@ pub struct Model {
     /// Subtracted from the score of `O` at every token of the last stage:
     /// > 0 trades precision for recall.
     o_penalty: f32,
+    /// A neural tagger whose scores are added to the last stage's (not
+    /// saved with the model: a file of its own).
+    neural: Option<Arc<Ensemble>>,
+}
+
+/// A neural tagger combined with the perceptron: scores and transitions
+/// in the perceptron's label order, the neural ones multiplied by its
+/// weight.
+#[derive(Debug, PartialEq)]
+struct Ensemble {
+    nn: NeuralModel,
+    /// The neural label index of each perceptron label.
+    map: Vec<usize>,
+    trans: Vec<f32>,
+    start: Vec<f32>,
+    end: Vec<f32>,
 }
 
 impl std::fmt::Debug for IdHasher {
@@ -279,16 +305,99 @@ impl Model {
             .collect()
     }
 
+    /// Combines a neural tagger with this model: [`Model::tag_document`]
+    /// then decodes the sum of the last stage's scores and the neural
+    /// model's (weighted by [`NeuralModel::weight`]). `None` removes it.
+    /// The label sets must be the same.
+    pub fn set_neural(&mut self, nn: Option<NeuralModel>) -> Result<(), Error> {
+        let Some(mut nn) = nn else {
+            self.neural = None;
+            return Ok(());
+        };
+        let map: Vec<usize> = self
+            .labels
+            .iter()
+            .map(|x| nn.labels().iter().position(|y| y == x))
+            .collect::<Option<_>>()
+            .filter(|_| nn.labels().len() == self.labels.len())
+            .ok_or_else(|| Error::Format("the neural model's labels differ".into()))?;
+        let l = self.labels.len();
+        let w = nn.weight();
+        let last = self.last_stage();
+        let (tr, st, en) = nn.crf();
+        let mut trans = vec![0f32; l * l];
+        for p in 0..l {
+            for y in 0..l {
+                trans[p * l + y] = last.trans[p * l + y] + w * tr[map[p] * l + map[y]];
+            }
+        }
+        let start = (0..l).map(|y| last.start[y] + w * st[map[y]]).collect();
+        let end = (0..l).map(|y| w * en[map[y]]).collect();
+        nn.prepare(&self.clusters);
+        self.neural = Some(Arc::new(Ensemble {
+            nn,
+            map,
+            trans,
+            start,
+            end,
+        }));
+        Ok(())
+    }
+
+    /// The neural tagger combined with this model, if any.
+    pub fn neural(&self) -> Option<&NeuralModel> {
+        self.neural.as_ref().map(|e| &e.nn)
+    }
+
+    /// The stage whose emissions are decoded last.
+    fn last_stage(&self) -> &Stage {
+        self.second.as_ref().unwrap_or(&self.first)
+    }
+
     /// Label ids of sentences of one document from their token infos and
     /// local features.
     fn decode_ids(&self, infos: &[Vec<TokInfo>], local: &[Flat]) -> Vec<Vec<usize>> {
+        let last = self.last_stage();
+        let ems = self.last_emissions(infos, local);
+        if let Some(e) = &self.neural {
+            let l = self.labels.len();
+            let w = e.nn.weight();
+            return ems
+                .into_iter()
+                .zip(infos)
+                .map(|(mut em, inf)| {
+                    let ne = e.nn.emissions_of(inf.iter().map(view_of).collect());
+                    for (row, nrow) in em.chunks_exact_mut(l).zip(ne.chunks_exact(l)) {
+                        for (y, r) in row.iter_mut().enumerate() {
+                            *r += w * nrow[e.map[y]];
+                        }
+                    }
+                    viterbi_end(&em, &e.trans, &e.start, &e.end, l)
+                })
+                .collect();
+        }
+        ems.iter()
+            .map(|em| {
+                let n = em.len() / self.labels.len();
+                if n == 0 {
+                    Vec::new()
+                } else {
+                    viterbi(em, &last.trans, &last.start, &self.kinds, n)
+                }
+            })
+            .collect()
+    }
+
+    /// The emission scores `[n * L]` of the last stage for each sentence of
+    /// one document, the `O` penalty subtracted.
+    fn last_emissions(&self, infos: &[Vec<TokInfo>], local: &[Flat]) -> Vec<Vec<f32>> {
+        let l = self.labels.len();
         match &self.second {
             None => local
                 .iter()
-                .map(|f| self.first.decode(&self.kinds, &[f], self.o_penalty))
+                .map(|f| self.first.emissions(l, &[f], self.o_penalty))
                 .collect(),
             Some(s2) if !self.joint.is_empty() => {
-                let l = self.labels.len();
                 let mut em2s: Vec<Vec<f32>> = Vec::with_capacity(local.len());
                 let p1: Vec<Vec<usize>> = local
                     .iter()
@@ -322,8 +431,7 @@ impl Model {
                 em2s.into_iter()
                     .zip(&doc)
                     .map(|(mut e2, d)| {
-                        let n = d.len();
-                        for i in 0..n {
+                        for i in 0..d.len() {
                             let r2 = &mut e2[i * l..(i + 1) * l];
                             r2[0] -= self.o_penalty;
                             for h in d.tok(i) {
@@ -332,11 +440,7 @@ impl Model {
                                 }
                             }
                         }
-                        if n == 0 {
-                            Vec::new()
-                        } else {
-                            viterbi(&e2, &s2.trans, &s2.start, &self.kinds, n)
-                        }
+                        e2
                     })
                     .collect()
             }
@@ -349,9 +453,28 @@ impl Model {
                 local
                     .iter()
                     .zip(&doc)
-                    .map(|(f, d)| s2.decode(&self.kinds, &[f, d], self.o_penalty))
+                    .map(|(f, d)| s2.emissions(l, &[f, d], self.o_penalty))
                     .collect()
             }
+        }
+    }
+
+    /// The last stage's emission scores of the sentences of one document
+    /// (`[n * L]` each, label order [`Model::labels`], the `O` penalty
+    /// subtracted) and its transition scores (`[L * L]`, from × to) and start
+    /// scores (`[L]`): what [`Model::tag_document`] decodes, for combining
+    /// with another tagger.
+    pub fn scores_document(&self, sentences: &[&[&str]]) -> DocumentScores {
+        let infos: Vec<Vec<TokInfo>> = sentences.iter().map(|s| self.infos(s)).collect();
+        let local: Vec<Flat> = infos
+            .iter()
+            .map(|inf| local_flat(inf, self.features))
+            .collect();
+        let last = self.last_stage();
+        DocumentScores {
+            emissions: self.last_emissions(&infos, &local),
+            trans: last.trans.clone(),
+            start: last.start.clone(),
         }
     }
 
@@ -611,6 +734,7 @@ impl Model {
             second,
             window,
             o_penalty,
+            neural: None,
         })
     }
 }
@@ -732,7 +856,7 @@ fn viterbi(
             back[i * l + y] = arg as u8;
         }
     }
-    let mut y = (0..l)
+    let y = (0..l)
         .max_by(|&a, &b| {
             score[(n - 1) * l + a]
                 .partial_cmp(&score[(n - 1) * l + b])
@@ -740,14 +864,7 @@ fn viterbi(
                 .then(b.cmp(&a))
         })
         .unwrap_or(0);
-    let mut out = vec![0; n];
-    for i in (0..n).rev() {
-        out[i] = y;
-        if i > 0 {
-            y = back[i * l + y] as usize;
-        }
-    }
-    out
+    crate::neural::backtrack(&back, l, n, y)
 }
 
 /// Builds the label set: `O`, then `B-`/`I-` of each type (PER, LOC, ORG,
@@ -1071,6 +1188,7 @@ pub(crate) fn train_logged(
         window: opts.window.min(10_000) as u32,
         joint: JointMap::default(),
         o_penalty: 0.0,
+        neural: None,
     };
     let data: Vec<Example<'_>> = golds
         .iter()
