@@ -523,7 +523,11 @@ pub fn propagate_names(
         };
         let w = span[s..e].trim_matches(|c: char| !c.is_alphanumeric());
         let k = rasd_text::fold(w, &rasd_text::Folds::SEARCH);
-        if w.chars().count() < 4 || COMMON_WORD_NAMES.contains(&k.as_str()) || is_lead_particle(w) {
+        if w.chars().count() < 4
+            || COMMON_WORD_NAMES.contains(&k.as_str())
+            || NOT_NAMES.contains(&k.as_str())
+            || is_lead_particle(w)
+        {
             continue;
         }
         let list = if m.etype == EntityType::PER {
@@ -540,9 +544,15 @@ pub fn propagate_names(
     }
     // Spellings vary within one article (`يفكوروف`, `يفكيروف`): names of
     // five letters or more match by their transliteration-tolerant key.
+    // (not when the key keeps fewer than 4 letters: `السيسي` and `السياسي`
+    // share `سس`)
     let keys: Vec<(String, bool)> = names
         .iter()
-        .map(|n| (word_key(n), n.chars().count() >= 5))
+        .map(|n| {
+            let k = word_key(n);
+            let loose = n.chars().count() >= 5 && k.chars().count() >= 4;
+            (k, loose)
+        })
         .collect();
     let is_name = |w: &str| {
         names.iter().any(|n| n == w)
@@ -733,10 +743,15 @@ pub fn resolve_document(
         let w = &work[i];
         let mut k = name_key(&w.name);
         let words = w.name.split_whitespace().count();
+        // a one-word key of fewer than 4 letters (`سس`: السيسي, السياسي,
+        // السويس) joins only the same written form
+        let short = !k.contains(' ') && k.chars().count() < 4;
+        let fw = rasd_text::fold(&w.name, &rasd_text::Folds::SEARCH);
         let mut target = ents.iter().position(|e| {
             e.etype == w.etype
                 && name_keys_match(&e.key, &k)
                 && !(w.etype == EntityType::PER && crate::english::distinct_names(&e.name, &w.name))
+                && (!short || rasd_text::fold(&e.name, &rasd_text::Folds::SEARCH) == fw)
         });
         if target.is_none() && w.etype == EntityType::PER && words == 1 {
             // A conjunction glued to a known name: `وصدام`.
@@ -755,10 +770,27 @@ pub fn resolve_document(
             let cands: Vec<usize> = (0..ents.len())
                 .filter(|&j| ents[j].etype == EntityType::PER && ents[j].key.contains(' '))
                 .collect();
+            // a key of fewer than 4 letters (`كل`: غال, جوجل) needs the same
+            // written form
+            let short = k.chars().count() < 4;
+            let folded = |x: &str| {
+                let f = rasd_text::fold(x, &rasd_text::Folds::SEARCH);
+                f.strip_prefix("ال").map(str::to_string).unwrap_or(f)
+            };
+            let same_form = |j: usize| {
+                !short
+                    || ents[j]
+                        .name
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|l| folded(l) == folded(&w.name))
+            };
             target = cands
                 .iter()
                 .copied()
-                .filter(|&j| last(&ents[j]).is_some_and(|l| word_keys_match(&l, &k)))
+                .filter(|&j| {
+                    last(&ents[j]).is_some_and(|l| word_keys_match(&l, &k)) && same_form(j)
+                })
                 .min_by_key(|&j| {
                     (
                         ents[j].composed,

@@ -77,6 +77,23 @@ pub fn distinct_names(a: &str, b: &str) -> bool {
             })
 }
 
+/// Whether a shorter name is known to differ from the words it would stand
+/// for in a longer one (its first words, or its last with `suffix`): see
+/// [`distinct_names`].
+pub fn distinct_parts(short: &str, long: &str, suffix: bool) -> bool {
+    let ws: Vec<&str> = short.split_whitespace().collect();
+    let wl: Vec<&str> = long.split_whitespace().collect();
+    if ws.len() > wl.len() {
+        return false;
+    }
+    let part = if suffix {
+        &wl[wl.len() - ws.len()..]
+    } else {
+        &wl[..ws.len()]
+    };
+    distinct_names(&ws.join(" "), &part.join(" "))
+}
+
 fn capitalize(word: &str) -> String {
     if matches!(word, "bin" | "ibn" | "bint") {
         return word.to_string();
@@ -162,6 +179,9 @@ mod tests {
         assert!(!distinct_names("سلمان", "سلمان بن عبدالعزيز"));
         // unknown words say nothing
         assert!(!distinct_names("يفكيروف", "يفكوروف"));
+        assert!(distinct_parts("محمد حسين", "محمد حسنين هيكل", false));
+        assert!(!distinct_parts("محمد حسنين", "محمد حسنين هيكل", false));
+        assert!(distinct_parts("حسن", "محمد حسين", true));
     }
 
     #[test]

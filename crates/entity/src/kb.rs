@@ -9,6 +9,7 @@
 use crate::doc::{DocEntity, EntityType};
 use crate::key::{name_keys_match, same_person_forms, word_keys_match};
 use crate::role::Sector;
+use rasd_text::{fold, Folds};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +72,21 @@ pub struct KnowledgeBase {
     by_place: HashMap<u32, u32>,
 }
 
+/// For a one-word entity `one` joining `other` by its last word's key:
+/// with a key of fewer than 4 letters (`كل`: غال, جوجل; `سله`: صالح,
+/// السلاح) the written forms must be the same too.
+fn same_last_word(one: &Entity, other: &Entity) -> bool {
+    if one.key.chars().count() >= 4 {
+        return true;
+    }
+    let last = |e: &Entity| {
+        let n = e.name.rsplit(' ').next().unwrap_or(&e.name);
+        let f = fold(n, &Folds::SEARCH);
+        f.strip_prefix("ال").map(str::to_string).unwrap_or(f)
+    };
+    last(one) == last(other)
+}
+
 fn first_word(k: &str) -> &str {
     k.split(' ').next().unwrap_or(k)
 }
@@ -111,11 +127,23 @@ impl KnowledgeBase {
                         && crate::english::distinct_names(e.rsplit(' ').next().unwrap_or(e), name))
             }
         };
+        // A one-word key of fewer than 4 letters (`اسن`: آسيان, ياسين) is too
+        // lossy to join on: the same written form is needed.
+        let short = words == 1 && k.chars().count() < 4;
+        let folded = fold(name, &Folds::SEARCH);
+        let same_form = |id: u32| {
+            self.entities[id as usize]
+                .variants
+                .keys()
+                .chain(std::iter::once(&self.entities[id as usize].name))
+                .any(|v| fold(v, &Folds::SEARCH) == folded)
+        };
         let exact = |ids: Option<&Vec<u32>>| {
-            ids.into_iter()
-                .flatten()
-                .copied()
-                .find(|&id| name_keys_match(&self.entities[id as usize].key, k) && !clash(id))
+            ids.into_iter().flatten().copied().find(|&id| {
+                name_keys_match(&self.entities[id as usize].key, k)
+                    && !clash(id)
+                    && (!short || same_form(id))
+            })
         };
         if let Some(id) = exact(self.by_first.get(&(t, first_word(k).to_string()))) {
             return Some(id);
@@ -151,7 +179,14 @@ impl KnowledgeBase {
                 .iter()
                 .filter(|((et, lk), _)| *et == t && word_keys_match(lk, k))
                 .flat_map(|(_, ids)| ids.iter().copied())
-                .filter(|&id| self.entities[id as usize].key.contains(' ') && !clash(id))
+                .filter(|&id| {
+                    let e = &self.entities[id as usize];
+                    e.key.contains(' ')
+                        && !clash(id)
+                        && (!short
+                            || fold(e.name.rsplit(' ').next().unwrap_or(&e.name), &Folds::SEARCH)
+                                == folded)
+                })
                 .collect();
             if fam.len() == 1 {
                 return fam.into_iter().next();
@@ -167,7 +202,11 @@ impl KnowledgeBase {
                 .iter()
                 .filter(|((et, fk), _)| *et == t && word_keys_match(fk, k))
                 .flat_map(|(_, ids)| ids.iter().copied())
-                .find(|&id| self.entities[id as usize].key.split(' ').count() == 1 && !clash(id));
+                .find(|&id| {
+                    self.entities[id as usize].key.split(' ').count() == 1
+                        && !clash(id)
+                        && (!short || same_form(id))
+                });
         }
         None
     }
@@ -220,9 +259,14 @@ impl KnowledgeBase {
                     if j == id {
                         continue;
                     }
-                    let kj = &self.entities[j as usize].key;
+                    let ej = &self.entities[j as usize];
+                    let kj = &ej.key;
+                    let (n, nj) = (&self.entities[id as usize].name, &ej.name);
                     let related = words >= 2
-                        && (same_person_forms(&k, kj, suffix) || same_person_forms(kj, &k, suffix));
+                        && ((same_person_forms(&k, kj, suffix)
+                            && !crate::english::distinct_parts(n, nj, suffix))
+                            || (same_person_forms(kj, &k, suffix)
+                                && !crate::english::distinct_parts(nj, n, suffix)));
                     if related {
                         cands.push(root(&mut parent, j));
                     }
@@ -246,7 +290,10 @@ impl KnowledgeBase {
                 .get(&(EntityType::ORG, e.key.clone()))
                 .into_iter()
                 .flatten()
-                .filter(|&&j| self.entities[j as usize].mentions > e.mentions)
+                .filter(|&&j| {
+                    let o = &self.entities[j as usize];
+                    o.mentions > e.mentions && same_last_word(e, o)
+                })
                 .map(|&j| root(&mut parent, j))
                 .collect();
             if let Some(c) = self.dominant(cands, 3) {
@@ -272,7 +319,7 @@ impl KnowledgeBase {
                 .flatten()
                 .filter(|&&j| {
                     let p = &self.entities[j as usize];
-                    p.key.contains(' ') && p.mentions > e.mentions
+                    p.key.contains(' ') && p.mentions > e.mentions && same_last_word(e, p)
                 })
                 .map(|&j| root(&mut parent, j))
                 .collect();
@@ -562,6 +609,9 @@ mod consolidate_tests {
         kb.add_document(3, &[de("سلمان", 1)]);
         // a common word read as a name does not join by a dropped consonant
         kb.add_document(4, &[de("المسلمين", 1)]);
+        // one-word keys of three letters join only the same written form
+        kb.add_document(7, &[de("ياسين", 1)]);
+        kb.add_document(8, &[de("آسيان", 1)]);
         kb.add_document(5, &[de("يفكيروف", 1)]);
         kb.add_document(6, &[de("فكيروف", 1)]);
         let names: Vec<(&str, u32)> = kb
@@ -571,7 +621,14 @@ mod consolidate_tests {
             .collect();
         assert_eq!(
             names,
-            [("سلمان", 5), ("سليمان", 2), ("المسلمين", 1), ("يفكيروف", 2)]
+            [
+                ("سلمان", 5),
+                ("سليمان", 2),
+                ("المسلمين", 1),
+                ("ياسين", 1),
+                ("آسيان", 1),
+                ("يفكيروف", 2)
+            ]
         );
     }
 
