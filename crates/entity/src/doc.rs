@@ -1023,6 +1023,46 @@ mod tests {
     }
 
     #[test]
+    fn short_keys_join_only_the_same_written_form() {
+        // السيسي, السياسي and السويس share the key `سس`; حفتر (4 letters) keeps
+        // its tolerance
+        let text = "قال الرئيس عبد الفتاح السيسي إن السيسي يتابع الملف السياسي، \
+                    وزار السيسي مدينة السويس.";
+        let spans = [
+            ("عبد الفتاح السيسي", 0, EntityType::PER),
+            ("السيسي", 1, EntityType::PER),
+            ("السياسي", 0, EntityType::PER),
+            ("السيسي", 2, EntityType::PER),
+            ("السويس", 0, EntityType::PER),
+        ];
+        let mentions: Vec<Mention> = spans
+            .iter()
+            .map(|&(s, n, t)| {
+                let (a, b) = find(text, s, n);
+                Mention {
+                    field: Field::Body,
+                    start: a,
+                    end: b,
+                    etype: t,
+                }
+            })
+            .collect();
+        let ents = resolve_document(
+            &|f| (f == Field::Body).then(|| text.to_string()),
+            &mentions,
+            &demo_country,
+        );
+        let names: Vec<(&str, usize)> = ents
+            .iter()
+            .map(|e| (e.name.as_str(), e.mentions.len()))
+            .collect();
+        assert_eq!(
+            names,
+            [("عبد الفتاح السيسي", 3), ("السياسي", 1), ("السويس", 1)]
+        );
+    }
+
+    #[test]
     fn organisation_spellings_and_heads() {
         let text = "أعلن رئيس مجموعة فاغنر أن مقاتلي فاجنر باقون، وقال إن فاغنر لن تنسحب.";
         let mentions = vec![
