@@ -105,6 +105,21 @@ fn names_someone(text: &str) -> bool {
         && !NOT_NAMES.contains(&rasd_text::fold(raw, &rasd_text::Folds::SEARCH).trim())
 }
 
+/// Honorifics before a given name ([`rasd_text::Folds::SEARCH`] forms):
+/// a demonym after one is a name (`الأمير تركي`, Prince Turki), not a
+/// country.
+const HONORIFICS: &[&str] = &[
+    "الامير",
+    "الاميره",
+    "امير",
+    "الشيخ",
+    "الشيخه",
+    "السيد",
+    "السيده",
+    "الملك",
+    "السلطان",
+];
+
 /// Words that head an organisation's name (`مجموعة فاغنر`).
 const ORG_HEADS: &[&str] = &[
     "مجموعه",
@@ -882,8 +897,16 @@ pub fn resolve_document(
     for e in &mut ents {
         let mut sectors: Vec<Sector> = Vec::new();
         for (_, r) in &e.roles {
+            let mut prev = String::new();
             for w in r.text.split_whitespace() {
-                if let Some(c) = country_of(w.trim_matches(|c: char| !c.is_alphanumeric())) {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                // after an honorific a demonym is a given name (`الأمير تركي`)
+                let named = HONORIFICS.contains(&prev.as_str());
+                prev = rasd_text::fold(w, &rasd_text::Folds::SEARCH);
+                if named {
+                    continue;
+                }
+                if let Some(c) = country_of(w) {
                     e.countries.push((c.to_string(), r.text.clone()));
                 }
             }
@@ -931,6 +954,7 @@ mod tests {
         match w {
             "الروسي" | "روسيا" => Some("RU"),
             "الليبي" | "ليبيا" => Some("LY"),
+            "تركي" | "التركي" => Some("TR"),
             _ => None,
         }
     }
@@ -1020,6 +1044,42 @@ mod tests {
         assert_eq!(by("خالد حفتر").mentions.len(), 2);
         assert_eq!(by("صدام حفتر").mentions.len(), 2);
         assert_eq!(ents.len(), 4, "{names:?}");
+    }
+
+    #[test]
+    fn a_demonym_after_an_honorific_is_a_name() {
+        // the model missed Prince Turki: his name is in Prince Khaled's role
+        let text = "وحضر الأمير تركي الفيصل رئيس مجلس إدارة المركز الأمير خالد الفيصل، \
+                    وقال الوزير التركي مولود جاويش أوغلو إنه وصل.";
+        let mentions: Vec<Mention> = ["خالد الفيصل", "مولود جاويش أوغلو"]
+            .iter()
+            .map(|s| {
+                let (a, b) = find(text, s, 0);
+                Mention {
+                    field: Field::Body,
+                    start: a,
+                    end: b,
+                    etype: EntityType::PER,
+                }
+            })
+            .collect();
+        let ents = resolve_document(
+            &|f| (f == Field::Body).then(|| text.to_string()),
+            &mentions,
+            &demo_country,
+        );
+        let by = |n: &str| ents.iter().find(|e| e.name == n).unwrap();
+        let khaled = by("خالد الفيصل");
+        assert!(
+            khaled.roles.iter().any(|(_, r)| r.text.contains("تركي")),
+            "{:?}",
+            khaled.roles
+        );
+        assert!(khaled.countries.is_empty(), "{:?}", khaled.countries);
+        assert!(by("مولود جاويش أوغلو")
+            .countries
+            .iter()
+            .any(|(c, _)| c == "TR"));
     }
 
     #[test]
