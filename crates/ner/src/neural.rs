@@ -319,7 +319,10 @@ impl Blob<'_> {
             }
         };
         let off = t["offset"].as_u64().unwrap_or(u64::MAX) as usize;
-        let len = shape.iter().product::<usize>() * width;
+        let len = shape
+            .iter()
+            .try_fold(width, |a: usize, &d| a.checked_mul(d))
+            .ok_or_else(|| Error::Format(format!("neural model: {name} too large")))?;
         let bytes = off
             .checked_add(len)
             .and_then(|end| self.data.get(off..end))
@@ -341,7 +344,7 @@ impl Blob<'_> {
 
     fn qtable(&self, name: &str, rows: usize) -> Result<QTable, Error> {
         let (s, dtype, b) = self.tensor(&format!("{name}.q"))?;
-        if dtype != "i8" || s.len() != 2 || s[0] != rows {
+        if dtype != "i8" || s.len() != 2 || s[0] != rows || s[1] > 1 << 16 {
             return Err(Error::Format(format!(
                 "neural model: {name}.q is {dtype} {s:?}"
             )));
@@ -459,7 +462,13 @@ impl NeuralModel {
         let encl = b.strings("encl")?;
         let cat_sizes = b.usizes("cat_sizes");
         let cat_dims = b.usizes("cat_dims");
-        if cat_sizes.len() != CATS || cat_dims.len() != CATS || l == 0 || h == 0 {
+        // sizes beyond these could only overflow the shape arithmetic below
+        let dims_ok = [h, char_dim, char_filters, max_chars]
+            .iter()
+            .all(|&d| d <= 1 << 16)
+            && cat_sizes.iter().all(|&d| d <= 1 << 24)
+            && cat_dims.iter().all(|&d| d <= 1 << 16);
+        if cat_sizes.len() != CATS || cat_dims.len() != CATS || l == 0 || h == 0 || !dims_ok {
             return Err(Error::Format("neural model: bad dimensions".into()));
         }
         let word = b.qtable("word", words.len())?;
@@ -478,8 +487,9 @@ impl NeuralModel {
         let procl_emb = b.f32s("procl", &[procl.len(), 8])?;
         let encl_emb = b.f32s("encl", &[encl.len(), 8])?;
         let in_dim = word.dim + stem.dim + char_filters + 16 + cat_dims.iter().sum::<usize>();
-        let mut wih = Vec::with_capacity(8 * h * in_dim);
-        let mut bias = Vec::with_capacity(8 * h);
+        // (no capacity from the header's sizes: the tensors' own lengths bound them)
+        let mut wih = Vec::new();
+        let mut bias = Vec::new();
         for dir in ["fwd", "bwd"] {
             wih.extend(b.f32s(&format!("lstm.{dir}.wih"), &[4 * h, in_dim])?);
             bias.extend(b.f32s(&format!("lstm.{dir}.b"), &[4 * h])?);

@@ -201,6 +201,23 @@ fn load_rejects_bad_files_with_a_reason() {
     let s = String::from_utf8_lossy(&good).replace("\"hidden\":1", "\"hidden\":2");
     let e = NeuralModel::load(s.as_bytes());
     assert!(e.is_err());
+    // sizes that would overflow the shape arithmetic are errors, not panics
+    let len = u32::from_le_bytes([good[8], good[9], good[10], good[11]]) as usize;
+    let head = std::str::from_utf8(&good[12..12 + len]).unwrap();
+    for (from, to) in [
+        ("\"hidden\":1", "\"hidden\":18446744073709551615"),
+        ("\"shape\":[2,1]", "\"shape\":[4294967296,4294967296]"),
+        ("\"shape\":[2,2]", "\"shape\":[0,18446744073709551615]"),
+    ] {
+        assert!(head.contains(from), "{from} not in the header");
+        // the header rewritten with its new length, the tensors unchanged
+        let new = head.replacen(from, to, 1);
+        let mut bytes = b"RASDNN01".to_vec();
+        bytes.extend_from_slice(&(new.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(new.as_bytes());
+        bytes.extend_from_slice(&good[12 + len..]);
+        assert!(NeuralModel::load(&bytes).is_err(), "{to}");
+    }
 }
 
 #[test]
