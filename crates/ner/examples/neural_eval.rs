@@ -78,73 +78,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         evaluate(perc, dev).f1()
     );
     let refs: Vec<&[&str]> = toks.iter().map(Vec::as_slice).collect();
-    let ps = perc.scores_document(&refs);
-    let pl = perc.labels();
-    if pl.len() != l {
-        return Err("label sets differ".into());
-    }
-    // neural label index of each perceptron label
-    let map: Vec<usize> = pl
-        .iter()
-        .map(|x| {
-            nn.labels()
-                .iter()
-                .position(|y| y == x)
-                .ok_or("label missing")
-        })
-        .collect::<Result<_, _>>()?;
+    // the combination as shipped (Model::set_neural), for each weight
+    let combine = |w: f32| -> Result<rasd_ner::Model, rasd_ner::Error> {
+        let mut n = nn.clone();
+        n.set_weight(w);
+        let mut m = perc.clone();
+        m.set_neural(Some(n))?;
+        Ok(m)
+    };
     let mut best = (f64::MIN, 0f32);
     for lambda in [
         2.0f32, 4.0, 8.0, 12.0, 16.0, 20.0, 24.0, 28.0, 32.0, 40.0, 48.0, 64.0, 96.0, 128.0,
     ] {
-        let mut trans = vec![0f32; l * l];
-        let mut start = vec![0f32; l];
-        let mut end = vec![0f32; l];
-        for p in 0..l {
-            start[p] = ps.start[p] + lambda * st[map[p]];
-            end[p] = lambda * en[map[p]];
-            for y in 0..l {
-                trans[p * l + y] = ps.trans[p * l + y] + lambda * tr[map[p] * l + map[y]];
-            }
-        }
-        let pred: Vec<Vec<String>> = ps
-            .emissions
-            .iter()
-            .zip(&nn_em)
-            .map(|(pe, ne)| {
-                let n = pe.len() / l;
-                let mut em = pe.clone();
-                for i in 0..n {
-                    for y in 0..l {
-                        em[i * l + y] += lambda * ne[i * l + map[y]];
-                    }
-                }
-                viterbi_end(&em, &trans, &start, &end, l)
-                    .into_iter()
-                    .map(|y| pl[y].clone())
-                    .collect()
-            })
-            .collect();
-        let f = evaluate_tags(dev, &pred).f1();
+        let f = evaluate(&combine(lambda)?, dev).f1();
         println!("λ {lambda:>5}: F1 {f:.4}");
         if f > best.0 + 1e-9 {
             best = (f, lambda);
         }
     }
     println!("best λ {} (dev F1 {:.4})", best.1, best.0);
-    // the same through Model::set_neural, and the speed of both on one thread
-    let mut nn_best = nn.clone();
-    nn_best.set_weight(best.1);
-    let mut combined = perc.clone();
-    combined.set_neural(Some(nn_best))?;
-    println!(
-        "combined model: {}",
-        evaluate(&combined, dev)
-            .report()
-            .lines()
-            .last()
-            .unwrap_or("")
-    );
+    // the speed of both on one thread
+    let combined = combine(best.1)?;
     if args.iter().any(|a| a == "--speed") {
         let t = std::time::Instant::now();
         let mut n = 0usize;

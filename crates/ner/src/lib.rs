@@ -31,9 +31,7 @@ use std::sync::OnceLock;
 pub use clusters::{build_clusters, corpus_tokens, read_corpus_dir, ClusterOptions, Clusters};
 pub use eval::{entities, evaluate, evaluate_sentences, evaluate_tags, Counts, Scores};
 pub use features::flags as feature_flags;
-pub use model::{
-    train, DocumentScores, Model, TrainOptions, FEATURES_ALL, FEATURES_DEFAULT, FORMAT_VERSION,
-};
+pub use model::{train, Model, TrainOptions, FEATURES_ALL, FEATURES_DEFAULT, FORMAT_VERSION};
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]

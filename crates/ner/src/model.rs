@@ -152,14 +152,6 @@ impl Stage {
     }
 }
 
-/// Scores of [`Model::scores_document`].
-#[derive(Clone, Debug, PartialEq)]
-pub struct DocumentScores {
-    pub emissions: Vec<Vec<f32>>,
-    pub trans: Vec<f32>,
-    pub start: Vec<f32>,
-}
-
 /// A trained tagger: labels, feature weights, transitions, and the word
 /// clusters and gazetteer its features need. With a second stage, the first
 /// stage's labels of a whole document feed the second's features.
@@ -325,13 +317,26 @@ impl Model {
         let w = nn.weight();
         let last = self.last_stage();
         let (tr, st, en) = nn.crf();
+        // the BIO constraints stay hard whatever the weight
         let mut trans = vec![0f32; l * l];
         for p in 0..l {
             for y in 0..l {
-                trans[p * l + y] = last.trans[p * l + y] + w * tr[map[p] * l + map[y]];
+                trans[p * l + y] = if allowed(&self.kinds, Some(p), y) {
+                    last.trans[p * l + y] + w * tr[map[p] * l + map[y]]
+                } else {
+                    f32::NEG_INFINITY
+                };
             }
         }
-        let start = (0..l).map(|y| last.start[y] + w * st[map[y]]).collect();
+        let start = (0..l)
+            .map(|y| {
+                if allowed(&self.kinds, None, y) {
+                    last.start[y] + w * st[map[y]]
+                } else {
+                    f32::NEG_INFINITY
+                }
+            })
+            .collect();
         let end = (0..l).map(|y| w * en[map[y]]).collect();
         nn.prepare(&self.clusters);
         self.neural = Some(Arc::new(Ensemble {
@@ -456,25 +461,6 @@ impl Model {
                     .map(|(f, d)| s2.emissions(l, &[f, d], self.o_penalty))
                     .collect()
             }
-        }
-    }
-
-    /// The last stage's emission scores of the sentences of one document
-    /// (`[n * L]` each, label order [`Model::labels`], the `O` penalty
-    /// subtracted) and its transition scores (`[L * L]`, from × to) and start
-    /// scores (`[L]`): what [`Model::tag_document`] decodes, for combining
-    /// with another tagger.
-    pub fn scores_document(&self, sentences: &[&[&str]]) -> DocumentScores {
-        let infos: Vec<Vec<TokInfo>> = sentences.iter().map(|s| self.infos(s)).collect();
-        let local: Vec<Flat> = infos
-            .iter()
-            .map(|inf| local_flat(inf, self.features))
-            .collect();
-        let last = self.last_stage();
-        DocumentScores {
-            emissions: self.last_emissions(&infos, &local),
-            trans: last.trans.clone(),
-            start: last.start.clone(),
         }
     }
 
