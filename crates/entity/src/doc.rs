@@ -950,6 +950,28 @@ mod tests {
         (pos, pos + s.len())
     }
 
+    /// Body mentions of `(text, nth occurrence, type)`, resolved as one
+    /// article with [`demo_country`].
+    fn resolve_body(text: &str, spans: &[(&str, usize, EntityType)]) -> Vec<DocEntity> {
+        let mentions: Vec<Mention> = spans
+            .iter()
+            .map(|&(s, n, t)| {
+                let (a, b) = find(text, s, n);
+                Mention {
+                    field: Field::Body,
+                    start: a,
+                    end: b,
+                    etype: t,
+                }
+            })
+            .collect();
+        resolve_document(
+            &|f| (f == Field::Body).then(|| text.to_string()),
+            &mentions,
+            &demo_country,
+        )
+    }
+
     fn demo_country(w: &str) -> Option<&'static str> {
         match w {
             "الروسي" | "روسيا" => Some("RU"),
@@ -962,22 +984,12 @@ mod tests {
     #[test]
     fn a_title_before_the_next_name_is_not_an_apposition() {
         let text = "والتقى الموفد ماركوس هالفورسن وزير الخارجية الليبي عادل الطيب في المدينة.";
-        let mentions: Vec<Mention> = ["ماركوس هالفورسن", "عادل الطيب"]
-            .iter()
-            .map(|s| {
-                let (a, b) = find(text, s, 0);
-                Mention {
-                    field: Field::Body,
-                    start: a,
-                    end: b,
-                    etype: EntityType::PER,
-                }
-            })
-            .collect();
-        let ents = resolve_document(
-            &|f| (f == Field::Body).then(|| text.to_string()),
-            &mentions,
-            &demo_country,
+        let ents = resolve_body(
+            text,
+            &[
+                ("ماركوس هالفورسن", 0, EntityType::PER),
+                ("عادل الطيب", 0, EntityType::PER),
+            ],
         );
         let by = |n: &str| ents.iter().find(|e| e.name == n).unwrap();
         assert!(by("ماركوس هالفورسن")
@@ -1006,23 +1018,7 @@ mod tests {
             ("وصدام", 0, EntityType::PER),
             ("صدام", 1, EntityType::PER),
         ];
-        let mentions: Vec<Mention> = spans
-            .iter()
-            .map(|&(s, n, t)| {
-                let (a, b) = find(text, s, n);
-                Mention {
-                    field: Field::Body,
-                    start: a,
-                    end: b,
-                    etype: t,
-                }
-            })
-            .collect();
-        let ents = resolve_document(
-            &|f| (f == Field::Body).then(|| text.to_string()),
-            &mentions,
-            &demo_country,
-        );
+        let ents = resolve_body(text, &spans);
         let names: Vec<&str> = ents.iter().map(|e| e.name.as_str()).collect();
         let by = |n: &str| {
             ents.iter()
@@ -1051,22 +1047,12 @@ mod tests {
         // the model missed Prince Turki: his name is in Prince Khaled's role
         let text = "وحضر الأمير تركي الفيصل رئيس مجلس إدارة المركز الأمير خالد الفيصل، \
                     وقال الوزير التركي مولود جاويش أوغلو إنه وصل.";
-        let mentions: Vec<Mention> = ["خالد الفيصل", "مولود جاويش أوغلو"]
-            .iter()
-            .map(|s| {
-                let (a, b) = find(text, s, 0);
-                Mention {
-                    field: Field::Body,
-                    start: a,
-                    end: b,
-                    etype: EntityType::PER,
-                }
-            })
-            .collect();
-        let ents = resolve_document(
-            &|f| (f == Field::Body).then(|| text.to_string()),
-            &mentions,
-            &demo_country,
+        let ents = resolve_body(
+            text,
+            &[
+                ("خالد الفيصل", 0, EntityType::PER),
+                ("مولود جاويش أوغلو", 0, EntityType::PER),
+            ],
         );
         let by = |n: &str| ents.iter().find(|e| e.name == n).unwrap();
         let khaled = by("خالد الفيصل");
@@ -1095,23 +1081,7 @@ mod tests {
             ("السيسي", 2, EntityType::PER),
             ("السويس", 0, EntityType::PER),
         ];
-        let mentions: Vec<Mention> = spans
-            .iter()
-            .map(|&(s, n, t)| {
-                let (a, b) = find(text, s, n);
-                Mention {
-                    field: Field::Body,
-                    start: a,
-                    end: b,
-                    etype: t,
-                }
-            })
-            .collect();
-        let ents = resolve_document(
-            &|f| (f == Field::Body).then(|| text.to_string()),
-            &mentions,
-            &demo_country,
-        );
+        let ents = resolve_body(text, &spans);
         let names: Vec<(&str, usize)> = ents
             .iter()
             .map(|e| (e.name.as_str(), e.mentions.len()))
