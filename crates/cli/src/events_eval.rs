@@ -23,6 +23,9 @@ pub enum EventsCmd {
         /// Score only the lines of this `#@set` part of the file.
         #[arg(long)]
         set: Option<String>,
+        /// Also apply the mention filter that article coding applies (trained on news articles; here each sentence is its own article).
+        #[arg(long)]
+        filter: bool,
     },
 }
 
@@ -33,7 +36,8 @@ pub fn run(cmd: EventsCmd) -> Result<ExitCode> {
             verbose,
             ner,
             set,
-        } => eval(&file, verbose, ner, set),
+            filter,
+        } => eval(&file, verbose, ner, set, filter),
     }
 }
 
@@ -65,7 +69,13 @@ fn ner_mentions(text: &str) -> Vec<Arg> {
     out
 }
 
-fn eval(file: &Path, verbose: bool, ner: bool, set: Option<String>) -> Result<ExitCode> {
+fn eval(
+    file: &Path,
+    verbose: bool,
+    ner: bool,
+    set: Option<String>,
+    filter: bool,
+) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", file.display()))?;
@@ -80,6 +90,7 @@ fn eval(file: &Path, verbose: bool, ner: bool, set: Option<String>) -> Result<Ex
         min_confidence: rasd_pipeline::events::MIN_CONFIDENCE,
         finder_always: ner,
         set,
+        filter,
     };
     let finder = |t: &str| ner_mentions(t);
     let report = evaluate(&gold, Some(&finder), &opts);

@@ -456,6 +456,9 @@ pub struct Options {
     pub finder_always: bool,
     /// Score only the sentences of this `#@set` part.
     pub set: Option<String>,
+    /// Also apply the mention filter ([`crate::filter`]), as article coding
+    /// does, with the sentence's own text as its article.
+    pub filter: bool,
 }
 
 impl Default for Options {
@@ -464,6 +467,7 @@ impl Default for Options {
             min_confidence: MIN_CONFIDENCE,
             finder_always: false,
             set: None,
+            filter: false,
         }
     }
 }
@@ -716,6 +720,8 @@ pub fn code_sentence(
             .unwrap_or_else(|| "?".into())
     };
     let mut predicted = Vec::new();
+    let filter = crate::filter::model().filter(|_| opts.filter);
+    let doc = crate::filter::DocView::new(None, text);
     for (s, e) in rasd_text::sentences(text) {
         let input = SentenceInput {
             text,
@@ -725,7 +731,13 @@ pub fn code_sentence(
             times: &g.times,
         };
         for ev in extract(&input) {
-            let recorded = !ev.question && !ev.hypothetical && ev.confidence >= opts.min_confidence;
+            let recorded = !ev.question
+                && !ev.hypothetical
+                && ev.confidence >= opts.min_confidence
+                && filter.is_none_or(|m| {
+                    m.prob(&crate::filter::mention_features(&ev, text, &args, &doc))
+                        >= m.threshold()
+                });
             predicted.push(Predicted {
                 trigger_text: text
                     .get(ev.trigger.0..ev.trigger.1)

@@ -1172,6 +1172,14 @@ impl Ctx<'_> {
         while j < self.toks.len() && steps < 9 {
             if let Some(mi) = self.men_starting(j) {
                 let m = &self.mens[mi];
+                // The genitive `لـ` of a title phrase names what the title
+                // is of (`المدير العام لمؤسسة «الأفق» الأستاذ خالد`): the
+                // name may still follow.
+                if titled && m.prep == Some(Prep::For) && !m.person {
+                    j = m.t1;
+                    steps += 1;
+                    continue;
+                }
                 if m.prep.is_some() {
                     return if titled { Subj::Titled } else { Subj::Nothing };
                 }
@@ -1199,6 +1207,26 @@ impl Ctx<'_> {
             if t.comma && steps == 0 {
                 j += 1;
                 continue;
+            }
+            // Quotation marks around a name in the title phrase.
+            if titled && !t.word && !t.hard && !t.comma {
+                j += 1;
+                continue;
+            }
+            // A genitive `لـ` complement of the title (`المدير العام لمؤسسة
+            // «الأفق» الأستاذ خالد`): over it, when a title or a person
+            // follows within five tokens.
+            if titled && t.word && t.key.starts_with('ل') && chars(&t.key) >= 4 {
+                let resume = (j + 1..(j + 6).min(self.toks.len())).find(|&q| {
+                    let u = &self.toks[q];
+                    (u.word && self.is_title(u))
+                        || self.men_starting(q).is_some_and(|mi| self.mens[mi].person)
+                });
+                if let Some(q) = resume {
+                    j = q;
+                    steps += 1;
+                    continue;
+                }
             }
             if titled {
                 return Subj::Titled;

@@ -44,6 +44,7 @@
 
 pub mod eval;
 mod extract;
+pub mod filter;
 pub mod lexicon;
 pub mod sense;
 mod words;

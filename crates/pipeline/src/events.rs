@@ -10,6 +10,7 @@
 use crate::annotate::field_text;
 use rasd_doc::{Article, Field, TimeMention};
 use rasd_entity::EntityType;
+use rasd_event::filter::{ActorKind, ActorView, DocView, MentionView};
 use rasd_event::{extract, ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
 use rasd_store::{
     ArticleQuery, EntityRecord, EventActor, EventMentionRecord, EventPlace, EventRecord, Store,
@@ -54,6 +55,16 @@ pub struct ArticleEvent {
     /// `crawled`.
     pub date: Option<(String, String, &'static str)>,
     pub confidence: f32,
+    /// The trigger is a verb (else a noun).
+    #[serde(skip)]
+    pub verbal: bool,
+    /// The source was left to the verb's inflection or the article's
+    /// context.
+    #[serde(skip)]
+    pub source_implicit: bool,
+    /// The mention filter's probability that this is an event of its type
+    /// (1 when no filter is built in).
+    pub filter: f32,
 }
 
 /// The date of a time expression when it names a day, month or year
@@ -75,6 +86,78 @@ fn date_of(t: &TimeMention) -> Option<(String, String)> {
         Some(d) => Some((d.to_string(), "day".to_string())),
         None => Some((v.to_string(), t.grain.as_str().to_string())),
     }
+}
+
+/// Types of physical acts, whose actor the sentence must name.
+fn physical(t: EventType) -> bool {
+    matches!(
+        t,
+        EventType::Assault
+            | EventType::Coerce
+            | EventType::Crime
+            | EventType::Protest
+            | EventType::Mobilize
+            | EventType::Retreat
+    )
+}
+
+/// Where the clause holding byte `at` starts: after the last complementizer
+/// (`إن`, `أن`, `بأن`, `أنه` …) between `s0` and `at`, else `s0`.
+fn clause_start(text: &str, s0: usize, at: usize) -> usize {
+    let Some(span) = text.get(s0..at) else {
+        return s0;
+    };
+    rasd_text::tokenize(span)
+        .into_iter()
+        .rfind(|t| {
+            let k = rasd_text::fold(&span[t.start..t.end], &rasd_text::Folds::SEARCH);
+            matches!(
+                k.strip_prefix('و').unwrap_or(&k),
+                "ان" | "بان"
+                    | "انه"
+                    | "انها"
+                    | "انهم"
+                    | "بانه"
+                    | "بانها"
+                    | "بانهم"
+                    | "لان"
+            )
+        })
+        .map_or(s0, |t| s0 + t.end)
+}
+
+/// Whether a mention names the medium a statement was given to or found
+/// in (`لوكالة فرانس برس`, `لـ«الشرق الأوسط»`, `بحسب صحيفة …`): a source of
+/// the news, never an actor of the event.
+fn after_medium_word(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end();
+    let before = before.trim_end_matches(['«', '"', '“', '(']).trim_end();
+    if before.ends_with("لـ") || before == "ل" || before.ends_with(" ل") {
+        return true;
+    }
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let k = rasd_text::fold(word, &rasd_text::Folds::SEARCH);
+    let k = k.strip_prefix('و').unwrap_or(&k);
+    matches!(
+        k,
+        "لوكاله"
+            | "لصحيفه"
+            | "لجريده"
+            | "لقناه"
+            | "لموقع"
+            | "لاذاعه"
+            | "لتلفزيون"
+            | "لمجله"
+            | "لشبكه"
+            | "لوكالات"
+            | "وكاله"
+            | "صحيفه"
+            | "جريده"
+            | "قناه"
+            | "مجله"
+            | "شبكه"
+            | "وكالات"
+    )
 }
 
 /// Whether a mention follows a kinship word (`صدام نجل حفتر`): it is part
@@ -118,6 +201,71 @@ fn after_demonstrative(text: &str, start: usize) -> bool {
 }
 
 pub fn article_events(
+    a: &Article,
+    entities: &[StoredDocEntity],
+    timexes: &[TimeMention],
+    country_of: &dyn Fn(usize) -> Option<String>,
+) -> Vec<ArticleEvent> {
+    let mut out = article_candidates(a, entities, timexes, country_of);
+    if let Some(m) = rasd_event::filter::model().filter(|_| !out.is_empty()) {
+        let doc = DocView::new(a.title.as_deref(), &a.body);
+        for ev in &mut out {
+            ev.filter = m.prob(&filter_features(a, entities, ev, &doc));
+        }
+        out.retain(|ev| ev.filter >= m.threshold());
+    }
+    out
+}
+
+/// The hashed features of one candidate for the mention filter
+/// ([`rasd_event::filter`]); `doc` is the article's [`DocView`].
+pub fn filter_features(
+    a: &Article,
+    entities: &[StoredDocEntity],
+    ev: &ArticleEvent,
+    doc: &DocView,
+) -> Vec<u64> {
+    let actor = |s: Option<&Slot>, implicit: bool| match s {
+        None => ActorView::NONE,
+        Some(Slot::Country(..)) => ActorView {
+            kind: ActorKind::Country,
+            sector: None,
+        },
+        Some(Slot::Entity(i)) => {
+            let e = entities.get(*i).map(|e| &e.entity);
+            ActorView {
+                kind: match e.map(|e| e.etype) {
+                    _ if implicit => ActorKind::Implicit,
+                    Some(EntityType::PER) => ActorKind::Person,
+                    Some(EntityType::LOC) => ActorKind::Country,
+                    _ => ActorKind::Org,
+                },
+                sector: e.and_then(|e| e.sector).map(|s| s.as_str()),
+            }
+        }
+    };
+    let view = MentionView {
+        text: field_text(a, ev.field).unwrap_or(""),
+        sentence: ev.sentence,
+        trigger: ev.trigger,
+        etype: ev.etype,
+        mode: ev.mode.as_deref(),
+        verbal: ev.verbal,
+        intent: ev.intent,
+        negated: ev.negated,
+        reported: ev.reported,
+        source: actor(ev.source.as_ref(), ev.source_implicit),
+        target: actor(ev.target.as_ref(), false),
+        place_in_sentence: ev.place_in_sentence,
+        date_in_text: ev.date.as_ref().is_some_and(|d| d.2 == "text"),
+        confidence: ev.confidence,
+    };
+    rasd_event::filter::features(&view, doc)
+}
+
+/// The events of one article before the mention filter: every mention the
+/// sentence coder finds, with its arguments resolved in the article.
+pub fn article_candidates(
     a: &Article,
     entities: &[StoredDocEntity],
     timexes: &[TimeMention],
@@ -196,7 +344,11 @@ pub fn article_events(
                 };
                 e.mentions
                     .iter()
-                    .filter(move |m| m.field == field && !after_kin_word(text, m.start))
+                    .filter(move |m| {
+                        m.field == field
+                            && !after_kin_word(text, m.start)
+                            && !after_medium_word(text, m.start)
+                    })
                     .map(move |m| Arg {
                         start: m.start,
                         end: m.end,
@@ -250,17 +402,29 @@ pub fn article_events(
                     Some(ActorRef::Entity(i)) => Some(*i),
                     _ => None,
                 };
+                // Of a physical act, not the one who reports it: only the
+                // clause after `إن`/`أن` (`قال X لوكالة … إن مسلحين اقتحموا`).
+                let from = if physical(ev.etype) {
+                    clause_start(text, ev.sentence.0, ev.trigger.0)
+                } else {
+                    ev.sentence.0
+                };
                 let before = args
                     .iter()
                     .filter(|x| {
                         matches!(x.kind, ArgKind::Person | ArgKind::Org)
-                            && x.start >= ev.sentence.0
+                            && x.start >= from
                             && x.end <= ev.trigger.0
                             && Some(x.entity) != target_entity
                     })
                     .max_by_key(|x| x.start)
                     .map(|x| x.entity);
-                let mut source = slot(&ev.source, before.or(main));
+                // Who attacked, arrested or marched is said where it happens:
+                // the article's main actor is most often the one who reports
+                // or condemns it (`وقد استهدف الهجوم …` in a minister's
+                // statement).
+                let fallback = if physical(ev.etype) { None } else { main };
+                let mut source = slot(&ev.source, before.or(fallback));
                 // A commentator is not the author of the attack or arrest
                 // they comment on: `علق الكاتب X على تفجير …`.
                 if let Some(Slot::Entity(i)) = source {
@@ -361,6 +525,9 @@ pub fn article_events(
                     place: ev.place.or(sentence_place).or(focus).map(place_of),
                     date,
                     confidence: ev.confidence,
+                    verbal: ev.verbal,
+                    source_implicit: ev.source == Some(ActorRef::Implicit),
+                    filter: 1.0,
                 });
             }
         }
@@ -650,12 +817,11 @@ pub struct TextEvent {
     pub confidence: f32,
 }
 
-/// The events of one stand-alone article (no knowledge base: entities are
-/// the article's own).
-pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
+/// The entities of one stand-alone article with their mentions, resolved
+/// in the article alone (no knowledge base).
+fn own_entities(a: &Article) -> Vec<StoredDocEntity> {
     let ae = crate::entities::article_entities(a);
-    let entities: Vec<StoredDocEntity> = ae
-        .entities
+    ae.entities
         .iter()
         .map(|e| StoredDocEntity {
             entity: e.clone(),
@@ -666,7 +832,13 @@ pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
                 .filter_map(|&m| ae.mentions.get(m).cloned())
                 .collect(),
         })
-        .collect();
+        .collect()
+}
+
+/// The events of one stand-alone article (no knowledge base: entities are
+/// the article's own).
+pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
+    let entities = own_entities(a);
     let timexes = crate::annotate::time_mentions(a, prefer);
     let kb = HashMap::new();
     article_events(a, &entities, &timexes, &|_| None)
@@ -983,6 +1155,82 @@ mod tests {
             },
             kb_id: None,
             mentions,
+        }
+    }
+
+    #[test]
+    fn the_medium_of_a_statement_is_no_actor() {
+        for (t, name) in [
+            ("وقال أحمد لوكالة فرانس برس إن", "فرانس برس"),
+            ("وقالت مصادر لـ«الشرق الأوسط» إن", "الشرق الأوسط"),
+            ("وذكرت صحيفة الوطن أن", "الوطن"),
+            ("وأكدت مصادر ل «الحياة» أن", "الحياة"),
+        ] {
+            assert!(after_medium_word(t, t.find(name).unwrap()), "{t}");
+        }
+        for (t, name) in [("التقى الوزير لافروف", "لافروف"), ("وقالت ليلى إن", "ليلى")]
+        {
+            assert!(!after_medium_word(t, t.find(name).unwrap()), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_physical_act_is_in_the_clause_after_the_speech_verb() {
+        let t = "قال أحمد يوسف إن مسلحين اقتحموا المنزل، وأكد بأنهم فروا.";
+        let at = t.find("اقتحموا").unwrap();
+        assert_eq!(clause_start(t, 0, at), t.find(" مسلحين").unwrap());
+        assert_eq!(
+            clause_start(t, 0, t.find("فروا").unwrap()),
+            t.find(" فروا").unwrap()
+        );
+        // No complementizer: the whole sentence.
+        let t2 = "اقتحمت قوات الأمن المنزل";
+        assert_eq!(clause_start(t2, 0, t2.find("المنزل").unwrap()), 0);
+        assert!(physical(EventType::Assault) && !physical(EventType::Consult));
+    }
+
+    #[test]
+    fn the_filter_tells_an_event_from_another_sense_of_its_word() {
+        let Some(model) = rasd_event::filter::model() else {
+            eprintln!("no event filter built in: skipped");
+            return;
+        };
+        // The best filter probability of a type in an article's candidates.
+        let prob = |title: &str, body: &str, t: EventType| {
+            let a = article(title, body);
+            let ents = own_entities(&a);
+            let times = crate::annotate::time_mentions(&a, rasd_time::Prefer::Past);
+            let doc = DocView::new(a.title.as_deref(), &a.body);
+            article_candidates(&a, &ents, &times, &|_| None)
+                .iter()
+                .filter(|e| e.etype == t)
+                .map(|e| model.prob(&filter_features(&a, &ents, e, &doc)))
+                .fold(0f32, f32::max)
+        };
+        let talks = prob(
+            "وزير الخارجية يزور عمّان",
+            "التقى وزير الخارجية المصري سامح شكري في عمّان أمس نظيره الأردني ناصر جودة، \
+             وبحث الجانبان الأوضاع في سوريا والعراق وسبل تعزيز العلاقات بين البلدين.",
+            EventType::Consult,
+        );
+        assert!(talks >= model.threshold(), "talks {talks}");
+        // `اتفق` of a couple naming their child, `قبل` "before".
+        for (title, body, t) in [
+            (
+                "مولود جديد",
+                "رزق خالد الحربي بمولود اتفق وحرمه على تسميته سلمان لينضم لشقيقته.",
+                EventType::Agree,
+            ),
+            (
+                "العام الدراسي",
+                "أعلن مدير التعليم خالد الحربي أن الوزارة ستنهي إجراءات التعيين قبل بداية \
+                 العام الدراسي في جدة.",
+                EventType::Agree,
+            ),
+        ] {
+            let p = prob(title, body, t);
+            assert!(p > 0.0, "{title}: the coder no longer proposes it");
+            assert!(p < model.threshold(), "{title}: {p}");
         }
     }
 
