@@ -328,15 +328,14 @@ pub fn extract(input: &SentenceInput) -> Vec<EventMention> {
     if hits.iter().all(|v| v.iter().all(|h| h.elem != 0)) {
         return Vec::new();
     }
-    // 2. Pattern matches. A word of a person's or organisation's name is no
-    // trigger (`قوات الدعم السريع`, `مكتب التحقيقات الفيدرالي`).
+    // 2. Pattern matches. A word of a name is no trigger (`قوات الدعم
+    // السريع`, `مكتب التحقيقات الفيدرالي`, `وعدن` "and Aden", not "they
+    // promised").
     let in_name = |t: &Tok| {
-        input.args.iter().any(|a| {
-            a.kind != ArgKind::Place
-                && valid_span(text, a.start, a.end)
-                && a.start < t.end
-                && t.start < a.end
-        })
+        input
+            .args
+            .iter()
+            .any(|a| valid_span(text, a.start, a.end) && a.start < t.end && t.start < a.end)
     };
     let mut cands: Vec<Match> = Vec::new();
     for i in 0..toks.len() {
@@ -1337,6 +1336,9 @@ impl Ctx<'_> {
     ) -> Option<usize> {
         let mut j = from;
         let mut steps = 0;
+        // Where the source and the actors coordinated with it end
+        // (`واشنطن ولندن وباريس`).
+        let mut chain_end = skip.map(|s| self.mens[s].t1);
         while j < self.toks.len() && steps < 14 {
             if j > from && heads.contains(&j) {
                 return None;
@@ -1344,10 +1346,13 @@ impl Ctx<'_> {
             if let Some(mi) = self.men_starting(j) {
                 let m = &self.mens[mi];
                 let first = &self.toks[m.t0];
-                let coordinated = skip.is_some_and(|s| self.mens[s].t1 == m.t0)
+                let coordinated = chain_end == Some(m.t0)
                     && first.key.starts_with('و')
                     && !rasd_geo::gazetteer().contains_key(&first.key)
                     && !self.w.capitals.contains_key(&first.key);
+                if coordinated {
+                    chain_end = Some(m.t1);
+                }
                 // An apposition of the source: يفكيروف نائب وزير الدفاع الروسي.
                 let apposition = !appos
                     && !m.entity_actor

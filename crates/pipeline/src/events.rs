@@ -102,7 +102,9 @@ fn physical(t: EventType) -> bool {
 }
 
 /// Where the clause holding byte `at` starts: after the last complementizer
-/// (`إن`, `أن`, `بأن`, `أنه` …) between `s0` and `at`, else `s0`.
+/// (`إن`, `أن`, `بأن`, `أنه` …) or relative pronoun (`الذي`, `التي` …: the
+/// subject of `الحادث الذي استهدف` is the incident, not the person named
+/// before it) between `s0` and `at`, else `s0`.
 fn clause_start(text: &str, s0: usize, at: usize) -> usize {
     let Some(span) = text.get(s0..at) else {
         return s0;
@@ -121,6 +123,15 @@ fn clause_start(text: &str, s0: usize, at: usize) -> usize {
                     | "بانها"
                     | "بانهم"
                     | "لان"
+                    | "الذي"
+                    | "التي"
+                    | "الذين"
+                    | "اللذين"
+                    | "اللتين"
+                    | "اللذان"
+                    | "اللتان"
+                    | "اللواتي"
+                    | "اللاتي"
             )
         })
         .map_or(s0, |t| s0 + t.end)
@@ -1184,6 +1195,9 @@ mod tests {
             t.find(" فروا").unwrap()
         );
         // No complementizer: the whole sentence.
+        let t3 = "أعرب المحافظ سالم عن استنكاره للهجوم الذي استهدف المصلين";
+        let at = t3.find("استهدف").unwrap();
+        assert_eq!(clause_start(t3, 0, at), t3.find(" استهدف").unwrap());
         let t2 = "اقتحمت قوات الأمن المنزل";
         assert_eq!(clause_start(t2, 0, t2.find("المنزل").unwrap()), 0);
         assert!(physical(EventType::Assault) && !physical(EventType::Consult));
