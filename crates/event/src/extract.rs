@@ -829,10 +829,12 @@ impl Ctx<'_> {
                         start: a.start,
                         end: a.end,
                     });
-                } else {
+                } else if a.kind != ArgKind::Other {
                     m.entity_actor = true;
                     m.actor = Some(ActorRef::Entity(a.entity));
                 }
+                // Other names (currencies, products, events, works: `86
+                // مليار يورو`) act on nobody.
             }
         }
         // A proclitic preposition inside the argument's first token but
@@ -888,7 +890,14 @@ impl Ctx<'_> {
             if !t.word {
                 return None;
             }
-            if let Some(p) = w.preps.get(&t.key).or_else(|| w.preps.get(&t.base)) {
+            // `وفي`, `فمع`: too short for the base key to drop the `و`.
+            let bare = t.key.strip_prefix(['و', 'ف']).unwrap_or(&t.key);
+            if let Some(p) = w
+                .preps
+                .get(&t.key)
+                .or_else(|| w.preps.get(&t.base))
+                .or_else(|| w.preps.get(bare))
+            {
                 // `عبر` opening a clause is the verb (`عبر الرئيس عن`).
                 let verb = t.base == "عبر"
                     && (j == 0 || t.conj || !self.toks[j - 1].word || self.toks[j - 1].hard);
