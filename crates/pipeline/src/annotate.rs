@@ -7,7 +7,8 @@ use rasd_time::{Context, Prefer, Timex};
 
 /// Version of the time annotations; stored articles annotated with an older
 /// version are annotated again by `rasd process`.
-pub const TIME_VERSION: i64 = 1;
+/// 2: numeric dates with Hijri years (`12/10/1436 هـ`) are converted.
+pub const TIME_VERSION: i64 = 2;
 
 /// The anchor of a publication date: its day at midnight, or its UTC time.
 pub fn anchor_of(published: Option<DateValue>) -> Option<civil::DateTime> {

@@ -551,7 +551,8 @@ pub fn process(
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     }
     let dups = dedup::update_duplicates(store, force)?;
-    if sum.entity_articles > 0 || force {
+    // Event dates come from the time expressions, actors from the entities.
+    if sum.entity_articles > 0 || sum.articles > 0 || force {
         sum.events = Some(events::rebuild_events(store)?);
     }
     if sum.entity_articles > 0 || dups.articles > 0 || force {

@@ -154,6 +154,25 @@ pub(crate) fn date(y: u32, m: u32, d: u32) -> Option<civil::Date> {
     civil::Date::new(y as i16, m as i8, d as i8).ok()
 }
 
+/// A numeric date's Gregorian day and where it ends. A year from 1300 to
+/// 1500 is Hijri (`12/10/1436 هـ`, `4/4/1383`: modern news gives no
+/// Gregorian dates of those centuries in digits), converted by the tabular
+/// calendar; a `هـ` after it is part of the date.
+fn numeric_date(
+    toks: &[Token],
+    end: usize,
+    y: u32,
+    m: u32,
+    d: u32,
+) -> Option<(civil::Date, usize)> {
+    if (1300..=1500).contains(&y) {
+        let dt = crate::hijri::to_gregorian(i64::from(y), i64::from(m), i64::from(d))?;
+        let mark = matches!(word(toks, end), Some("ه" | "هجري" | "هجريه" | "للهجره"));
+        return Some((dt, end + usize::from(mark)));
+    }
+    Some((date(y, m, d)?, end))
+}
+
 pub(crate) fn is_year(v: u32, n: usize) -> bool {
     n == 4 && (1800..=2200).contains(&v)
 }
@@ -246,8 +265,8 @@ pub(crate) fn date_at(toks: &[Token], i: usize) -> Option<(AbsDate, usize)> {
                 toks.get(i + 3).map(|t| &t.tok) == Some(sep),
                 num(toks, i + 4),
             ) {
-                if let Some(dt) = date(y, m, d) {
-                    return Some(with_time(dt, i + 5));
+                if let Some((dt, j)) = numeric_date(toks, i + 5, y, m, d) {
+                    return Some(with_time(dt, j));
                 }
             }
         }
@@ -261,8 +280,8 @@ pub(crate) fn date_at(toks: &[Token], i: usize) -> Option<(AbsDate, usize)> {
                 toks.get(i + 3).map(|t| &t.tok) == Some(sep),
                 num(toks, i + 4),
             ) {
-                if let Some(dt) = date(y, m, d) {
-                    return Some(with_time(dt, i + 5));
+                if let Some((dt, j)) = numeric_date(toks, i + 5, y, m, d) {
+                    return Some(with_time(dt, j));
                 }
             }
         }

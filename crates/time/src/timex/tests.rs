@@ -204,3 +204,16 @@ mod props {
         }
     }
 }
+
+#[test]
+fn numeric_dates_with_hijri_years_are_converted() {
+    // Tabular calendar: 12 Shawwal 1436 is 29 July 2015 (Umm al-Qura: 28).
+    check(
+        "وفي 12/10/1436 هـ أعلنت الوزارة النتائج",
+        "2015-08-01",
+        &[("12/10/1436 هـ", "2015-07-29")],
+    );
+    check("صدر القرار بتاريخ 1436/10/12", "2015-08-01", &[("1436/10/12", "2015-07-29")]);
+    // A Gregorian year stays Gregorian.
+    check("صدر القرار بتاريخ 12/10/2015", "2015-11-01", &[("12/10/2015", "2015-10-12")]);
+}
