@@ -201,6 +201,8 @@ enum Subj {
     Titled,
     /// A content word that is no actor (`وصل حجم التبادل`).
     NonActor,
+    /// A subject that names nobody (`ودعت الصحف`, `طالب مغردون`).
+    Unnamed,
     /// Nothing: a preposition, punctuation or the end (`وبحث مع`).
     Nothing,
 }
@@ -714,6 +716,18 @@ impl Ctx<'_> {
                 continue;
             }
             if w.titles.contains(&t.key) && !w.heads.contains(&t.key) && t.key != "الروسي" {
+                continue;
+            }
+            // A demonym right after a name describes it (`الكونغرس
+            // الأميركي`, `الخارجية المصرية`): no actor of its own.
+            let after_name = i > 0
+                && covered[i - 1]
+                && self.input.args.iter().any(|a| {
+                    a.kind != ArgKind::Place
+                        && a.end > self.toks[i - 1].start
+                        && a.end <= self.toks[i - 1].end
+                });
+            if after_name && country_word(&text[t.start..t.end]).is_some() {
                 continue;
             }
             let raw = &text[t.start..t.end];
@@ -1254,7 +1268,9 @@ impl Ctx<'_> {
                         | "مجددا"
                         | "حيث"
                 );
-            return if content {
+            return if content && self.w.unnamed.contains(&t.base) {
+                Subj::Unnamed
+            } else if content {
                 Subj::NonActor
             } else {
                 Subj::Nothing
@@ -1689,7 +1705,7 @@ impl Ctx<'_> {
                 src_implicit = true;
             } else if let Subj::Found(p) = subj {
                 source = Some(p);
-            } else if subj != Subj::Titled {
+            } else if !matches!(subj, Subj::Titled | Subj::Unnamed) {
                 src_implicit = true;
             }
             if encl {

@@ -281,6 +281,17 @@ const CAPITALS: &[(&str, &str)] = &[
     ("طرابلس", "LY"), ("تونس", "TN"), ("الجزائر", "DZ"), ("كاراكاس", "VE"), ("هافانا", "CU"),
 ];
 
+/// Unnamed human subjects (`ودعت الصحف`, `طالب مغردون`, `دمرت قبائل`): the
+/// verb's subject is there, it names nobody, so it is no implicit one.
+#[rustfmt::skip]
+const UNNAMED: &[&str] = &[
+    "الصحف", "مغردون", "ناشطون", "نشطاء", "متظاهرون", "محتجون", "الأهالي", "أهالي", "السكان",
+    "سكان", "المواطنون", "مواطنون", "مسلحون", "مجهولون", "قبائل", "الطلاب", "طلاب", "النواب",
+    "نواب", "مراقبون", "محللون", "خبراء", "مسؤولون", "شهود", "عمال", "موظفون", "مقاتلون",
+    "عناصر", "جنود", "أشخاص", "شبان", "أنصار", "مستوطنون", "لاجئون", "معتقلون", "أسرى",
+    "مئات", "آلاف", "عشرات", "حشود",
+];
+
 pub(crate) struct Words {
     pub titles: HashSet<String>,
     pub heads: HashSet<String>,
@@ -306,6 +317,7 @@ pub(crate) struct Words {
     pub vehicles: HashSet<String>,
     pub threat_cues: HashSet<String>,
     pub delegates: HashSet<String>,
+    pub unnamed: HashSet<String>,
 }
 
 fn k(s: &str) -> String {
@@ -350,5 +362,6 @@ pub(crate) fn words() -> &'static Words {
         vehicles: bases(VEHICLES),
         threat_cues: bases(THREAT_CUES),
         delegates: bases(DELEGATES),
+        unnamed: bases(UNNAMED),
     })
 }

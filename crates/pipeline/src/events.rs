@@ -436,6 +436,14 @@ pub fn article_candidates(
                 // statement).
                 let fallback = if physical(ev.etype) { None } else { main };
                 let mut source = slot(&ev.source, before.or(fallback));
+                // The context's actor is the target already (`أعرب فيها عن
+                // امتنانه للملك`): the writer is someone else, unnamed.
+                if ev.source == Some(ActorRef::Implicit)
+                    && source.is_some()
+                    && source == slot(&ev.target, None)
+                {
+                    source = None;
+                }
                 // A commentator is not the author of the attack or arrest
                 // they comment on: `علق الكاتب X على تفجير …`.
                 if let Some(Slot::Entity(i)) = source {
