@@ -542,8 +542,18 @@ fn merge_matches(toks: &[Tok], lx: &Lexicon, ms: &mut [Match]) {
                 && j1 < hi
                 && hi <= j1 + 6
                 && calm(j1, hi);
+            // `غارة شنتها طائرة`: a verb whose object pronoun is the
+            // trigger noun just before it.
+            let pronoun_back = same
+                && ei.verbal
+                && ms[i].head.r.encl
+                && !ej.verbal
+                && j1 < hi
+                && hi <= j1 + 3
+                && calm(j1 + 1, hi);
             if inside
                 || right_after
+                || pronoun_back
                 || relative
                 || object
                 || topic
@@ -1138,6 +1148,13 @@ impl Ctx<'_> {
         false
     }
 
+    /// A place mention that is a capital (`كابول`, `بموسكو`).
+    fn is_capital(&self, m: &Men) -> bool {
+        let t = &self.toks[m.t0];
+        m.is_place
+            && (self.w.capitals.contains_key(&t.key) || self.w.capitals.contains_key(&t.base))
+    }
+
     fn men_starting(&self, j: usize) -> Option<usize> {
         self.mens.iter().position(|m| m.t0 == j)
     }
@@ -1191,6 +1208,13 @@ impl Ctx<'_> {
         let mut j = h + 1;
         let mut steps = 0;
         let mut titled = false;
+        // The organisation a title phrase is of (`الأمانة العامة لجامعة
+        // الدول العربية`): the subject when no name follows.
+        let mut owner: Option<usize> = None;
+        let titled_or_owner = |owner: Option<usize>| match owner {
+            Some(o) => Subj::Found(o),
+            None => Subj::Titled,
+        };
         while j < self.toks.len() && steps < 9 {
             if let Some(mi) = self.men_starting(j) {
                 let m = &self.mens[mi];
@@ -1198,12 +1222,19 @@ impl Ctx<'_> {
                 // is of (`المدير العام لمؤسسة «الأفق» الأستاذ خالد`): the
                 // name may still follow.
                 if titled && m.prep == Some(Prep::For) && !m.person {
+                    if m.entity_actor && owner.is_none() {
+                        owner = Some(mi);
+                    }
                     j = m.t1;
                     steps += 1;
                     continue;
                 }
                 if m.prep.is_some() {
-                    return if titled { Subj::Titled } else { Subj::Nothing };
+                    return if titled {
+                        titled_or_owner(owner)
+                    } else {
+                        Subj::Nothing
+                    };
                 }
                 if m.actor.is_none() {
                     titled = true;
@@ -1251,7 +1282,7 @@ impl Ctx<'_> {
                 }
             }
             if titled {
-                return Subj::Titled;
+                return titled_or_owner(owner);
             }
             let content = t.word
                 && !self.w.preps.contains_key(&t.key)
@@ -1277,7 +1308,7 @@ impl Ctx<'_> {
             };
         }
         if titled {
-            Subj::Titled
+            titled_or_owner(owner)
         } else {
             Subj::Nothing
         }
@@ -1404,7 +1435,12 @@ impl Ctx<'_> {
                         if !m.is_place {
                             return Some(mi);
                         }
-                        if visit || hostile || (m.metonymic && m.prep != Some(Prep::In)) {
+                        // A city attacked is where it happened; a country (or
+                        // a capital standing for its state) is the target.
+                        if visit
+                            || (hostile && m.metonymic)
+                            || (m.metonymic && m.prep != Some(Prep::In))
+                        {
                             return Some(mi);
                         }
                     }
@@ -1724,11 +1760,14 @@ impl Ctx<'_> {
             }
         } else {
             // A masdar: its genitive, then the subject of the governing verb.
+            // A capital after a masdar is where it happened (`تفجير كابول`,
+            // `لقاء الدوحة`), except for a visit's destination.
             let gen = self.men_starting(last + 1).filter(|&g| {
                 let gm = &self.mens[g];
                 gm.actor.is_some()
                     && matches!(gm.prep, None | Some(Prep::For))
                     && (!gm.is_place || gm.metonymic)
+                    && (visit || !self.is_capital(gm))
             });
             if e.hints.gen_tgt || (visit && gen.is_some_and(|g| self.mens[g].is_place)) {
                 target = gen;
@@ -1736,8 +1775,16 @@ impl Ctx<'_> {
                     .agent_phrase(last)
                     .or_else(|| self.subject_before(h, 6, heads));
             } else {
-                source = gen.or_else(|| self.subject_before(h, 6, heads));
-                let from = gen.map_or(last + 1, |g| self.mens[g].t1);
+                // `غارة شنتها طائرة أميركية`, `هجوم من قبل مسلحين`.
+                source = self
+                    .agent_phrase(last)
+                    .or(gen)
+                    .or_else(|| self.subject_before(h, 6, heads));
+                // After the capital the masdar's genitive named as its place.
+                let cap = self
+                    .men_starting(last + 1)
+                    .filter(|&g| !visit && self.is_capital(&self.mens[g]));
+                let from = gen.or(cap).map_or(last + 1, |g| self.mens[g].t1);
                 target = self.target_after(from, source, visit, hostile, heads);
             }
         }
@@ -1800,8 +1847,14 @@ impl Ctx<'_> {
                 if !mm.is_place || Some(mi) == source {
                     continue;
                 }
+                // A city struck is where it happened (`قصف حلب`, `على حلب`).
+                let struck = hostile
+                    && mm.t0 > last
+                    && (!mm.metonymic || self.is_capital(mm))
+                    && matches!(mm.prep, None | Some(Prep::Against));
                 let locative = matches!(mm.prep, Some(Prep::In) | Some(Prep::By) | Some(Prep::To))
-                    || (etype == EventType::Retreat && mm.prep == Some(Prep::From));
+                    || (etype == EventType::Retreat && mm.prep == Some(Prep::From))
+                    || struck;
                 if !locative {
                     continue;
                 }
@@ -1891,9 +1944,23 @@ impl Ctx<'_> {
                 break;
             }
             let next_is = |k: &str| self.toks.get(j + 1).is_some_and(|n| n.key == k);
+            // `غارة شنتها طائرة أميركية`: the subject of a light verb
+            // whose object pronoun is the event.
+            let light = matches!(
+                t.key.as_str(),
+                "شنتها"
+                    | "شنها"
+                    | "شنوها"
+                    | "نفذتها"
+                    | "نفذها"
+                    | "نفذوها"
+                    | "اطلقتها"
+                    | "اطلقها"
+            );
             let agentive = (t.key == "علي" && next_is("يد"))
                 || (t.key == "من" && (next_is("قبل") || next_is("جانب")))
-                || t.key == "بواسطه";
+                || t.key == "بواسطه"
+                || light;
             if agentive {
                 let mut k = j + 1;
                 while k < end {

@@ -381,11 +381,13 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
+        // The shipped settings: chosen by cross-validation on the labels
+        // (threshold 0.4: precision 0.76 at recall 0.83; 0.5: 0.77 at 0.78).
         TrainOptions {
             epochs: 30,
-            rate: 0.1,
-            l2: 1e-3,
-            threshold: 0.5,
+            rate: 0.05,
+            l2: 3e-3,
+            threshold: 0.4,
         }
     }
 }
@@ -471,7 +473,7 @@ mod tests {
         assert!(m.prob(&[2, 3]) < 0.2, "{}", m.prob(&[2, 3]));
         let back = FilterModel::from_bytes(&m.to_bytes()).unwrap();
         assert!((back.prob(&[1, 3]) - m.prob(&[1, 3])).abs() < 1e-3);
-        assert_eq!(back.threshold(), 0.5);
+        assert_eq!(back.threshold(), TrainOptions::default().threshold);
         let mut bad = m.to_bytes();
         bad.truncate(bad.len() - 1);
         assert!(FilterModel::from_bytes(&bad).is_err());

@@ -104,7 +104,7 @@ fn physical(t: EventType) -> bool {
 /// Where the clause holding byte `at` starts: after the last complementizer
 /// (`إن`, `أن`, `بأن`, `أنه` …) or relative pronoun (`الذي`, `التي` …: the
 /// subject of `الحادث الذي استهدف` is the incident, not the person named
-/// before it) between `s0` and `at`, else `s0`.
+/// before it), colon or opening quote between `s0` and `at`, else `s0`.
 fn clause_start(text: &str, s0: usize, at: usize) -> usize {
     let Some(span) = text.get(s0..at) else {
         return s0;
@@ -112,6 +112,11 @@ fn clause_start(text: &str, s0: usize, at: usize) -> usize {
     rasd_text::tokenize(span)
         .into_iter()
         .rfind(|t| {
+            // What follows a colon or an opening quote is said, not done,
+            // by who is named before it (`هيومن رايتس: الحوثيون قصفوا`).
+            if t.kind == rasd_text::TokenKind::Punct {
+                return span[t.start..t.end].contains([':', '«', '"', '“']);
+            }
             let k = rasd_text::fold(&span[t.start..t.end], &rasd_text::Folds::SEARCH);
             matches!(
                 k.strip_prefix('و').unwrap_or(&k),
