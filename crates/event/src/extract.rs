@@ -1325,7 +1325,42 @@ impl Ctx<'_> {
             }
             if let Some(mut mi) = self.men_ending(j) {
                 let m = &self.mens[mi];
-                if m.prep.is_none() && m.actor.is_some() && (!m.is_place || m.metonymic) {
+                // A capital or country in the middle of a phrase is an
+                // object (`وقبيل مغادرته واشنطن، أجرى`), not the verb's
+                // subject, which opens its clause or stands right before the
+                // verb (`بدأت إسرائيل سحب`); a masdar's looser search takes
+                // the governing verb's subject (`تعهدت الولايات المتحدة
+                // بتقديم`).
+                let first = &self.toks[m.t0];
+                // `وباريس` opens a clause, `واشنطن` is just a name.
+                let conj = first.conj
+                    && !self.w.capitals.contains_key(&first.key)
+                    && !rasd_geo::gazetteer().contains_key(&first.key);
+                let opens = m.t0 == 0 || {
+                    let p = &self.toks[m.t0 - 1];
+                    !p.word
+                        || conj
+                        || matches!(
+                            p.key.as_str(),
+                            "ان" | "انه"
+                                | "قد"
+                                | "لقد"
+                                | "و"
+                                | "ف"
+                                | "ثم"
+                                | "كما"
+                                | "بينما"
+                                | "فيما"
+                                | "حيث"
+                                | "بل"
+                        )
+                };
+                if m.prep.is_none()
+                    && m.actor.is_some()
+                    && (!m.is_place
+                        || (m.metonymic
+                            && (opens || loose > 2 || (m.t1..h).all(|k| self.toks[k].word))))
+                {
                     // Coordinated subjects (`ألمانيا وفرنسا`, `السعودية
                     // والأمريكية`): the first conjunct.
                     while let Some(p) = self.men_ending(self.mens[mi].t0) {
@@ -1775,9 +1810,20 @@ impl Ctx<'_> {
                     .agent_phrase(last)
                     .or_else(|| self.subject_before(h, 6, heads));
             } else {
-                // `غارة شنتها طائرة أميركية`, `هجوم من قبل مسلحين`.
+                // The subject inside a light-verb phrase (`أجرى كيري
+                // اتصالا`), an agent phrase (`غارة شنتها طائرة أميركية`,
+                // `هجوم من قبل مسلحين`), the genitive, the governing verb's
+                // subject.
+                let inner = (m.toks[0] + 1..last)
+                    .filter_map(|k| self.men_starting(k))
+                    .find(|&mi| {
+                        let mm = &self.mens[mi];
+                        mm.actor.is_some() && mm.prep.is_none() && (!mm.is_place || mm.metonymic)
+                    })
+                    .map(|mi| self.name_after(mi).unwrap_or(mi));
                 source = self
                     .agent_phrase(last)
+                    .or(inner)
                     .or(gen)
                     .or_else(|| self.subject_before(h, 6, heads));
                 // After the capital the masdar's genitive named as its place.

@@ -142,6 +142,12 @@ fn clause_start(text: &str, s0: usize, at: usize) -> usize {
         .map_or(s0, |t| s0 + t.end)
 }
 
+/// A month's name taken for a name (`نيسان` April, not the carmaker, in
+/// `في 28 نيسان`): no actor.
+fn month_name(s: &str) -> bool {
+    rasd_time::month_from_word(s.trim()).is_some()
+}
+
 /// Whether a mention names the medium a statement was given to or found
 /// in (`لوكالة فرانس برس`, `لـ«الشرق الأوسط»`, `بحسب صحيفة …`): a source of
 /// the news, never an actor of the event.
@@ -364,6 +370,7 @@ pub fn article_candidates(
                         m.field == field
                             && !after_kin_word(text, m.start)
                             && !after_medium_word(text, m.start)
+                            && !month_name(text.get(m.start..m.end).unwrap_or(""))
                     })
                     .map(move |m| Arg {
                         start: m.start,
