@@ -1203,6 +1203,7 @@ mod tests {
         {
             assert!(!after_medium_word(t, t.find(name).unwrap()), "{t}");
         }
+        assert!(month_name("نيسان") && month_name("يوليو") && !month_name("بوتين"));
     }
 
     #[test]
