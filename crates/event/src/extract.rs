@@ -611,7 +611,14 @@ fn match_entry(
 fn reject_by_neighbours(toks: &[Tok], e: &Entry, m: &[usize]) -> bool {
     let last = *m.last().unwrap_or(&0);
     if !e.hints.nf.is_empty() {
-        if let Some(n) = toks.get(last + 1).filter(|t| t.word) {
+        // The next word, over brackets and quotes: `فجر (الأحد)`.
+        let next = toks
+            .iter()
+            .skip(last + 1)
+            .take(3)
+            .find(|t| t.word || t.hard || t.comma)
+            .filter(|t| t.word);
+        if let Some(n) = next {
             if e.hints.nf.iter().any(|f| *f == n.key || *f == n.base) {
                 return true;
             }
