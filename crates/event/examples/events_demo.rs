@@ -87,6 +87,7 @@ fn actor(text: &str, args: &[Arg], a: &Option<ActorRef>) -> serde_json::Value {
         Some(ActorRef::Country { code, start, end }) => {
             json!(format!("{code} «{}»", &text[*start..*end]))
         }
+        Some(ActorRef::Group { start, end }) => json!(format!("group «{}»", &text[*start..*end])),
         Some(ActorRef::Entity(e)) => match args.iter().find(|x| x.entity == *e) {
             Some(x) => json!(format!("{:?} «{}»", x.kind, &text[x.start..x.end])),
             None => json!(e),

@@ -681,11 +681,12 @@ fn same_arg(gold: &str, got: &str) -> bool {
     !g.is_empty() && !p.is_empty() && (g == p || g.contains(&p) || p.contains(&g))
 }
 
-fn render_actor(a: &Option<ActorRef>, name: &dyn Fn(usize) -> String) -> String {
+fn render_actor(a: &Option<ActorRef>, text: &str, name: &dyn Fn(usize) -> String) -> String {
     match a {
         None => "-".into(),
         Some(ActorRef::Implicit) => "_".into(),
         Some(ActorRef::Country { code, .. }) => code.clone(),
+        Some(ActorRef::Group { start, end }) => text.get(*start..*end).unwrap_or("?").to_string(),
         Some(ActorRef::Entity(e)) => name(*e),
     }
 }
@@ -743,8 +744,8 @@ pub fn code_sentence(
                     .get(ev.trigger.0..ev.trigger.1)
                     .unwrap_or("")
                     .to_string(),
-                src: render_actor(&ev.source, &name),
-                tgt: render_actor(&ev.target, &name),
+                src: render_actor(&ev.source, text, &name),
+                tgt: render_actor(&ev.target, text, &name),
                 place: ev.place.map(name).unwrap_or_else(|| "-".into()),
                 recorded,
                 event: ev,

@@ -790,6 +790,77 @@ impl Ctx<'_> {
                 });
             }
         }
+        // Unnamed groups named by a common noun (`المتظاهرون`, `قوات النظام`,
+        // `طائرات التحالف`) where no name or country reference stands.
+        let bare = |t: &Tok| -> String {
+            let k = t.key.as_str();
+            match k.strip_prefix(['و', 'ف']) {
+                Some(r) if chars(r) >= 3 => r.to_string(),
+                _ => k.to_string(),
+            }
+        };
+        let mut i = 0;
+        while i < self.toks.len() {
+            let t = &self.toks[i];
+            let taken = covered[i] || mens.iter().any(|m| m.t0 <= i && i < m.t1);
+            if taken || !t.word || !(w.groups.contains(&t.key) || w.groups.contains(&bare(t))) {
+                i += 1;
+                continue;
+            }
+            // Part of a person's title (`قائد قوات الشرق الليبي خليفة حفتر`):
+            // after a title word, or before a name within four words.
+            let after_title = i > 0 && self.toks[i - 1].word && self.is_title(&self.toks[i - 1]);
+            let before_name = (i + 1..(i + 5).min(self.toks.len()))
+                .take_while(|&k| self.toks[k].word)
+                .any(|k| {
+                    self.input
+                        .args
+                        .iter()
+                        .any(|a| a.kind == ArgKind::Person && a.start == self.toks[k].start)
+                });
+            if after_title || before_name {
+                i += 1;
+                continue;
+            }
+            // `القوات البحرية المصرية`: the head of a country reference.
+            if let Some(c) = mens.iter_mut().find(|m| {
+                m.t0 > i
+                    && m.t0 <= i + 2
+                    && (i + 1..m.t0).all(|k| self.toks[k].word && !covered[k])
+                    && matches!(m.actor, Some(ActorRef::Country { .. }))
+            }) {
+                if let Some(ActorRef::Country { start, .. }) = &mut c.actor {
+                    *start = t.start;
+                }
+                c.t0 = i;
+                i = c.t1;
+                continue;
+            }
+            let mut end = i + 1;
+            while end < self.toks.len()
+                && end < i + 3
+                && !covered[end]
+                && self.toks[end].word
+                && w.group_tails.contains(&self.toks[end].key)
+            {
+                end += 1;
+            }
+            mens.push(Men {
+                t0: i,
+                t1: end,
+                entity_actor: false,
+                person: false,
+                is_place: false,
+                metonymic: false,
+                actor: Some(ActorRef::Group {
+                    start: t.start,
+                    end: self.toks[end - 1].end,
+                }),
+                place: None,
+                prep: None,
+            });
+            i = end;
+        }
         mens.sort_by_key(|m| (m.t0, m.t1));
         // Overlapping token-derived mentions (head extension) lose.
         let mut kept: Vec<Men> = Vec::new();
@@ -1306,6 +1377,15 @@ impl Ctx<'_> {
                         | "مجددا"
                         | "حيث"
                 );
+            // `تظاهر آلاف الطلاب`: a number of a group is the group.
+            if content && matches!(t.key.as_str(), "الاف" | "مئات" | "عشرات" | "ملايين")
+            {
+                if let Some(g) = self.men_starting(j + 1) {
+                    if matches!(self.mens[g].actor, Some(ActorRef::Group { .. })) {
+                        return Subj::Found(g);
+                    }
+                }
+            }
             return if content && self.w.unnamed.contains(&t.base) {
                 Subj::Unnamed
             } else if content {
@@ -1828,11 +1908,21 @@ impl Ctx<'_> {
                         mm.actor.is_some() && mm.prep.is_none() && (!mm.is_place || mm.metonymic)
                     })
                     .map(|mi| self.name_after(mi).unwrap_or(mi));
+                // Who announces or reports an attack or a crime did not
+                // commit it (`أعلنت الشرطة ارتفاع حصيلة تفجير`).
+                let reporter = |mi: usize| {
+                    matches!(etype, EventType::Assault | EventType::Crime)
+                        && self.mens[mi].t0 > 0
+                        && {
+                            let v = &self.toks[self.mens[mi].t0 - 1];
+                            self.w.report.contains(&v.key) || self.w.report.contains(&v.base)
+                        }
+                };
                 source = self
                     .agent_phrase(last)
                     .or(inner)
                     .or(gen)
-                    .or_else(|| self.subject_before(h, 6, heads));
+                    .or_else(|| self.subject_before(h, 6, heads).filter(|&mi| !reporter(mi)));
                 // After the capital the masdar's genitive named as its place.
                 let cap = self
                     .men_starting(last + 1)

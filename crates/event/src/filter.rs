@@ -65,6 +65,8 @@ pub enum ActorKind {
     Org,
     /// A country named by a demonym, a name or a capital.
     Country,
+    /// An unnamed group (`المتظاهرون`, `قوات النظام`).
+    Group,
 }
 
 impl ActorKind {
@@ -75,6 +77,7 @@ impl ActorKind {
             ActorKind::Person => "per",
             ActorKind::Org => "org",
             ActorKind::Country => "cty",
+            ActorKind::Group => "grp",
         }
     }
 }
@@ -255,6 +258,7 @@ pub fn mention_features(
             None => ActorKind::None,
             Some(ActorRef::Implicit) => ActorKind::Implicit,
             Some(ActorRef::Country { .. }) => ActorKind::Country,
+            Some(ActorRef::Group { .. }) => ActorKind::Group,
             Some(ActorRef::Entity(i)) => match args.iter().find(|a| a.entity == *i).map(|a| a.kind)
             {
                 Some(ArgKind::Person) => ActorKind::Person,

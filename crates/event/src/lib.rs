@@ -200,6 +200,9 @@ pub enum ActorRef {
         start: usize,
         end: usize,
     },
+    /// An unnamed group the sentence names by a common noun (`المتظاهرون`,
+    /// `قوات النظام`, `طائرات التحالف`, `مسلحون`): `start..end` is its span.
+    Group { start: usize, end: usize },
     /// The actor is only implied: by the verb's inflection (`وأكد`, `وبحث`),
     /// an object pronoun (`استقبله`), or an unresolved dual reference
     /// (`الطرفان`, `البلدين`). The caller falls back to the article's context.

@@ -150,6 +150,7 @@ fn actor_str(c: &Case, a: &Option<ActorRef>) -> String {
         None => "-".into(),
         Some(ActorRef::Implicit) => "_".into(),
         Some(ActorRef::Country { code, .. }) => code.clone(),
+        Some(ActorRef::Group { start, end }) => c.sentence[*start..*end].to_string(),
         Some(ActorRef::Entity(e)) => c.names.get(e - 100).cloned().unwrap_or("?".into()),
     }
 }

@@ -32,6 +32,9 @@ pub enum Slot {
     Entity(usize),
     /// ISO alpha-2 of a country named by a demonym, a capital or a visit.
     Country(String, String),
+    /// An unnamed group named by a common noun: its words as written, a
+    /// leading conjunction off (`المتظاهرون`, `قوات النظام`).
+    Group(String),
 }
 
 /// One event mention of one article, arguments resolved in the article.
@@ -253,6 +256,10 @@ pub fn filter_features(
             kind: ActorKind::Country,
             sector: None,
         },
+        Some(Slot::Group(_)) => ActorView {
+            kind: ActorKind::Group,
+            sector: None,
+        },
         Some(Slot::Entity(i)) => {
             let e = entities.get(*i).map(|e| &e.entity);
             ActorView {
@@ -414,6 +421,14 @@ pub fn article_candidates(
                         code.clone(),
                         text.get(*start..*end).unwrap_or("").to_string(),
                     )),
+                    Some(ActorRef::Group { start, end }) => {
+                        let t = text.get(*start..*end).unwrap_or("");
+                        let t = match t.strip_prefix(['و', 'ف']) {
+                            Some(r) if r.starts_with("ال") || r.chars().count() >= 5 => r,
+                            _ => t,
+                        };
+                        Some(Slot::Group(t.to_string()))
+                    }
                     Some(ActorRef::Implicit) => implicit.map(Slot::Entity),
                     None => None,
                 };
@@ -804,6 +819,13 @@ pub fn resolve_actor(
             },
             name_en: rasd_geo::country_name_en(code).map(str::to_string),
             country: rasd_geo::iso3(code).map(str::to_string),
+            sector: None,
+        }),
+        Slot::Group(text) => Some(EventActor {
+            entity: None,
+            name: text.clone(),
+            name_en: None,
+            country: None,
             sector: None,
         }),
     }
