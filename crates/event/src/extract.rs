@@ -1226,6 +1226,33 @@ impl Ctx<'_> {
         false
     }
 
+    /// The actors after `بين` right after a trigger noun (over `من جانب`,
+    /// `من جهة`): the first side and, when named, the second.
+    fn between_sides(&self, last: usize) -> Option<(usize, Option<usize>)> {
+        // Over an adjective or two: `مواجهات عنيفة بين`.
+        let at = (last + 1..(last + 4).min(self.toks.len()))
+            .take_while(|&k| self.toks[k].word)
+            .find(|&k| self.toks[k].key == "بين")?;
+        let mut sides = Vec::new();
+        let mut k = at + 1;
+        while k < self.toks.len() && k < last + 18 && sides.len() < 2 {
+            if let Some(mi) = self.men_starting(k) {
+                let m = &self.mens[mi];
+                if m.actor.is_some() && (!m.is_place || m.metonymic) {
+                    sides.push(self.name_after(mi).unwrap_or(mi));
+                }
+                k = self.mens[mi].t1;
+                continue;
+            }
+            if self.toks[k].hard {
+                break;
+            }
+            k += 1;
+        }
+        let first = *sides.first()?;
+        Some((first, sides.get(1).copied()))
+    }
+
     /// A place mention that is a capital (`كابول`, `بموسكو`).
     fn is_capital(&self, m: &Men) -> bool {
         let t = &self.toks[m.t0];
@@ -1289,9 +1316,31 @@ impl Ctx<'_> {
         // The organisation a title phrase is of (`الأمانة العامة لجامعة
         // الدول العربية`): the subject when no name follows.
         let mut owner: Option<usize> = None;
-        let titled_or_owner = |owner: Option<usize>| match owner {
+        // A title's complement and a comma may stand between the title
+        // and the name (`التقى وزير حقوق الإنسان، عزالدين الأصبحي،`).
+        let name_ahead = |from: usize| {
+            let mut commas = 0;
+            for k in from..(from + 6).min(self.toks.len()) {
+                if let Some(mi) = self.men_starting(k) {
+                    let m = &self.mens[mi];
+                    return (m.person && m.prep.is_none()).then_some(mi);
+                }
+                let t = &self.toks[k];
+                if t.hard || (!t.word && !t.comma) {
+                    return None;
+                }
+                if t.comma {
+                    commas += 1;
+                    if commas > 1 {
+                        return None;
+                    }
+                }
+            }
+            None
+        };
+        let titled_or_owner = |owner: Option<usize>, at: usize| match owner {
             Some(o) => Subj::Found(o),
-            None => Subj::Titled,
+            None => name_ahead(at).map_or(Subj::Titled, Subj::Found),
         };
         while j < self.toks.len() && steps < 9 {
             if let Some(mi) = self.men_starting(j) {
@@ -1309,7 +1358,7 @@ impl Ctx<'_> {
                 }
                 if m.prep.is_some() {
                     return if titled {
-                        titled_or_owner(owner)
+                        titled_or_owner(owner, j)
                     } else {
                         Subj::Nothing
                     };
@@ -1360,7 +1409,7 @@ impl Ctx<'_> {
                 }
             }
             if titled {
-                return titled_or_owner(owner);
+                return titled_or_owner(owner, j);
             }
             let content = t.word
                 && !self.w.preps.contains_key(&t.key)
@@ -1395,7 +1444,7 @@ impl Ctx<'_> {
             };
         }
         if titled {
-            titled_or_owner(owner)
+            titled_or_owner(owner, j)
         } else {
             Subj::Nothing
         }
@@ -1866,6 +1915,14 @@ impl Ctx<'_> {
             } else if !matches!(subj, Subj::Titled | Subj::Unnamed) {
                 src_implicit = true;
             }
+            // `قصف شنه المتمردون`, `قتل … من قبل مسلحين`: an agent phrase
+            // names the doer the subject slot left open.
+            if source.is_none() {
+                if let Some(a) = self.agent_phrase(last) {
+                    source = Some(a);
+                    src_implicit = false;
+                }
+            }
             if encl {
                 tgt_implicit = true;
             } else {
@@ -1929,6 +1986,15 @@ impl Ctx<'_> {
                     .filter(|&g| !visit && self.is_capital(&self.mens[g]));
                 let from = gen.or(cap).map_or(last + 1, |g| self.mens[g].t1);
                 target = self.target_after(from, source, visit, hostile, heads);
+            }
+        }
+        // `مواجهات بين المقاومة والمسلحين الحوثيين`, `محادثات بين طالبان
+        // والحكومة الأفغانية`: the two sides named after `بين`.
+        if !e.verbal {
+            if let Some((a, b)) = self.between_sides(last) {
+                source = Some(a);
+                target = b;
+                src_implicit = false;
             }
         }
         if e.hints.need_dest && subj == Subj::NonActor && source.is_none() {
@@ -2099,6 +2165,15 @@ impl Ctx<'_> {
                     | "نفذوها"
                     | "اطلقتها"
                     | "اطلقها"
+                    | "شنه"
+                    | "شنته"
+                    | "شنوه"
+                    | "نفذه"
+                    | "نفذته"
+                    | "نفذوه"
+                    | "ارسلتها"
+                    | "ارسلها"
+                    | "ارسلوها"
             );
             let agentive = (t.key == "علي" && next_is("يد"))
                 || (t.key == "من" && (next_is("قبل") || next_is("جانب")))
