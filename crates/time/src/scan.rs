@@ -167,10 +167,14 @@ fn numeric_date(
 ) -> Option<(civil::Date, usize)> {
     if (1300..=1500).contains(&y) {
         let dt = crate::hijri::to_gregorian(i64::from(y), i64::from(m), i64::from(d))?;
-        let mark = matches!(word(toks, end), Some("ه" | "هجري" | "هجريه" | "للهجره"));
-        return Some((dt, end + usize::from(mark)));
+        return Some((dt, end + usize::from(hijri_mark(toks, end))));
     }
     Some((date(y, m, d)?, end))
+}
+
+/// `هـ` after a Hijri year.
+pub(crate) fn hijri_mark(toks: &[Token], i: usize) -> bool {
+    matches!(word(toks, i), Some("ه" | "هجري" | "هجريه" | "للهجره"))
 }
 
 pub(crate) fn is_year(v: u32, n: usize) -> bool {

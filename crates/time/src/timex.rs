@@ -10,7 +10,9 @@
 
 use crate::hijri;
 use crate::months::{is_two_word_month_head, month_from_word};
-use crate::scan::{date, date_at, is_year, month_at, num, sym, tokenize, word, Tok, Token};
+use crate::scan::{
+    date, date_at, hijri_mark, is_year, month_at, num, sym, tokenize, word, Tok, Token,
+};
 use jiff::civil::{self, Weekday};
 use jiff::ToSpan;
 
@@ -307,11 +309,6 @@ fn hijri_month_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
         .iter()
         .find(|(n, _)| *n == w1)
         .map(|&(_, m)| (m, i + 1))
-}
-
-/// `هـ` after a Hijri year.
-fn hijri_mark(toks: &[Token], i: usize) -> bool {
-    matches!(word(toks, i), Some("ه" | "هجري" | "هجريه" | "للهجره"))
 }
 
 /// A number at `i`: digits or a number word. Returns value and next index.
