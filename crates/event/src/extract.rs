@@ -1253,6 +1253,12 @@ impl Ctx<'_> {
         Some((first, sides.get(1).copied()))
     }
 
+    /// Whether a word, whole, is a place's name (`واشنطن`, `وهران`): its `و`
+    /// is no conjunction.
+    fn is_place_name(&self, t: &Tok) -> bool {
+        self.w.capitals.contains_key(&t.key) || rasd_geo::gazetteer().contains_key(&t.key)
+    }
+
     /// A place mention that is a capital (`كابول`, `بموسكو`).
     fn is_capital(&self, m: &Men) -> bool {
         let t = &self.toks[m.t0];
@@ -1469,9 +1475,7 @@ impl Ctx<'_> {
                 // بتقديم`).
                 let first = &self.toks[m.t0];
                 // `وباريس` opens a clause, `واشنطن` is just a name.
-                let conj = first.conj
-                    && !self.w.capitals.contains_key(&first.key)
-                    && !rasd_geo::gazetteer().contains_key(&first.key);
+                let conj = first.conj && !self.is_place_name(first);
                 let opens = m.t0 == 0 || {
                     let p = &self.toks[m.t0 - 1];
                     !p.word
@@ -1575,8 +1579,7 @@ impl Ctx<'_> {
                 let first = &self.toks[m.t0];
                 let coordinated = chain_end == Some(m.t0)
                     && first.key.starts_with('و')
-                    && !rasd_geo::gazetteer().contains_key(&first.key)
-                    && !self.w.capitals.contains_key(&first.key);
+                    && !self.is_place_name(first);
                 if coordinated {
                     chain_end = Some(m.t1);
                 }

@@ -442,7 +442,8 @@ pub fn article_candidates(
                 };
                 // Of a physical act, not the one who reports it: only the
                 // clause after `إن`/`أن` (`قال X لوكالة … إن مسلحين اقتحموا`).
-                let from = if physical(ev.etype) {
+                let physical = physical(ev.etype);
+                let from = if physical {
                     clause_start(text, ev.sentence.0, ev.trigger.0)
                 } else {
                     ev.sentence.0
@@ -461,7 +462,7 @@ pub fn article_candidates(
                 // the article's main actor is most often the one who reports
                 // or condemns it (`وقد استهدف الهجوم …` in a minister's
                 // statement).
-                let fallback = if physical(ev.etype) { None } else { main };
+                let fallback = if physical { None } else { main };
                 let mut source = slot(&ev.source, before.or(fallback));
                 // The context's actor is the target already (`أعرب فيها عن
                 // امتنانه للملك`): the writer is someone else, unnamed.
@@ -1237,10 +1238,11 @@ mod tests {
             clause_start(t, 0, t.find("فروا").unwrap()),
             t.find(" فروا").unwrap()
         );
-        // No complementizer: the whole sentence.
+        // A relative pronoun opens a clause too.
         let t3 = "أعرب المحافظ سالم عن استنكاره للهجوم الذي استهدف المصلين";
         let at = t3.find("استهدف").unwrap();
         assert_eq!(clause_start(t3, 0, at), t3.find(" استهدف").unwrap());
+        // No complementizer: the whole sentence.
         let t2 = "اقتحمت قوات الأمن المنزل";
         assert_eq!(clause_start(t2, 0, t2.find("المنزل").unwrap()), 0);
         assert!(physical(EventType::Assault) && !physical(EventType::Consult));
