@@ -129,3 +129,56 @@ def resolve_item(item, line):
     if extra:
         probs.append(f"unknown keys {sorted(extra)}")
     return out, probs
+
+
+# ---------------------------------------------------------------- files
+
+def load_items(path=os.path.join(DATA, "items.tsv")):
+    """id -> dict(id, split, url, field, start, end, sha, drawn)."""
+    out = {}
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        iid, split, url, field, s, e, sha, drawn = line.rstrip("\n").split("\t")
+        out[iid] = dict(id=iid, split=split, url=url, field=field, start=int(s), end=int(e), sha=sha, drawn=drawn)
+    return out
+
+
+def to_field(ev, item):
+    """Resolved event (spans relative to sentence/title) -> gold event with
+    absolute byte offsets in the article's fields."""
+    def conv(sp):
+        if sp is None:
+            return None
+        where, s, e = sp
+        if where == "title":
+            return ["title", s, e]
+        return [item["field"], item["start"] + s, item["start"] + e]
+    g = {"type": ev["type"], "mode": ev["mode"]}
+    t = conv(ev["trigger"])
+    g["trigger"] = [t[1], t[2]]
+    for r in ROLES:
+        g[r] = conv(ev[r])
+    g["intent"] = ev["intent"]
+    g["negated"] = ev["negated"]
+    return g
+
+
+def from_field(g, item):
+    """Gold event -> spans relative to the sentence / title: (where, s, e)."""
+    def conv(sp):
+        if sp is None:
+            return None
+        f, s, e = sp
+        if f == "title":
+            return ("title", s, e)
+        return ("sentence", s - item["start"], e - item["start"])
+    ev = {"type": g["type"], "mode": g.get("mode"), "intent": g["intent"], "negated": g["negated"]}
+    ev["trigger"] = ("sentence", g["trigger"][0] - item["start"], g["trigger"][1] - item["start"])
+    for r in ROLES:
+        ev[r] = conv(g[r])
+    return ev
+
+
+def read_jsonl(path):
+    return [__import__("json").loads(l) for l in open(path, encoding="utf-8") if l.strip()]
