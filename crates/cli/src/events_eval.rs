@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Subcommands of `rasd events`.
 #[derive(clap::Subcommand)]
 pub enum EventsCmd {
-    /// Score the event coder on a labelled TSV file (sentence, [arguments,] events): per-type precision/recall/F1 and support, micro and macro averages, errors; the last line is `F1: 0.xxxx` (macro F1).
+    /// Score the event coder on a labelled file. A `.jsonl` file is a split of rasd's PLOVER event corpus as `data/events/tools/rebuild.py` writes it (`data/events/build/SPLIT.jsonl`): per-type precision/recall/F1 of mentions (type + trigger overlap), argument accuracy on matched mentions, a confusion table; the last line is `F1: 0.xxxx` (micro F1 of mentions). Any other file is the TSV of own sentences (sentence, [arguments,] events); the last line is then the macro F1 over types.
     Eval {
         file: PathBuf,
         /// Also print every sentence with a wrong type, argument or flag.
@@ -23,9 +23,12 @@ pub enum EventsCmd {
         /// Score only the lines of this `#@set` part of the file.
         #[arg(long)]
         set: Option<String>,
-        /// Also apply the mention filter that article coding applies (trained on news articles; here each sentence is its own article).
+        /// Also apply the mention filter that article coding applies (trained on news articles; here each sentence is its own article). Corpus files are always coded with it, as ingest codes.
         #[arg(long)]
         filter: bool,
+        /// Corpus files: print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -37,7 +40,14 @@ pub fn run(cmd: EventsCmd) -> Result<ExitCode> {
             ner,
             set,
             filter,
-        } => eval(&file, verbose, ner, set, filter),
+            json,
+        } => {
+            if file.extension().is_some_and(|e| e == "jsonl") {
+                eval_corpus(&file, json)
+            } else {
+                eval(&file, verbose, ner, set, filter)
+            }
+        }
     }
 }
 
@@ -95,5 +105,54 @@ fn eval(
     let finder = |t: &str| ner_mentions(t);
     let report = evaluate(&gold, Some(&finder), &opts);
     println!("{}", report.render(verbose));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Scores rasd's production event coding on a split of the event corpus.
+fn eval_corpus(file: &Path, json: bool) -> Result<ExitCode> {
+    use rasd_event::corpus::{score, CorpusSentence};
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut gold = Vec::new();
+    let mut bad = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<CorpusSentence>(line) {
+            Ok(s) => gold.push(s),
+            Err(e) => bad.push(format!("{}:{}: {e}", file.display(), n + 1)),
+        }
+    }
+    if !bad.is_empty() {
+        anyhow::bail!("{} bad corpus lines:\n{}", bad.len(), bad.join("\n"));
+    }
+    if gold.is_empty() {
+        anyhow::bail!("{}: no corpus sentences", file.display());
+    }
+    let pred: Vec<_> = gold
+        .iter()
+        .map(|s| rasd_pipeline::events::corpus_predictions(&s.title, &s.sentence))
+        .collect();
+    let report = score(&gold, &pred);
+    if json {
+        let mut v = serde_json::to_value(&report)?;
+        if let Some(o) = v.as_object_mut() {
+            // Tuple keys do not serialise as JSON object keys: list them.
+            o.insert(
+                "confusion".into(),
+                report
+                    .confusion
+                    .iter()
+                    .map(|((g, p), n)| serde_json::json!({"gold": g, "predicted": p, "count": n}))
+                    .collect(),
+            );
+            o.insert("micro_f1".into(), report.micro.f1().into());
+            o.insert("macro_f1".into(), report.macro_f1().into());
+        }
+        println!("{v}");
+    } else {
+        println!("{}", report.render());
+    }
     Ok(ExitCode::SUCCESS)
 }

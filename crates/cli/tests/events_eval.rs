@@ -181,3 +181,111 @@ fn events_listing_is_unchanged_beside_the_subcommand() {
     let o = rasd(&db, &["events", "--json", "eval", "x.tsv"]);
     assert!(!o.status.success());
 }
+
+/// One corpus line (`data/events/build/SPLIT.jsonl` format) made from own
+/// text: spans are located by their first occurrence in the sentence.
+fn corpus_line(
+    id: &str,
+    sentence: &str,
+    events: &[(&str, &str, Option<&str>, Option<&str>, Option<&str>)],
+) -> String {
+    let span = |s: Option<&str>| match s {
+        None => serde_json::Value::Null,
+        Some(s) => {
+            let k = sentence.find(s).unwrap_or_else(|| panic!("{s}"));
+            serde_json::json!({"in": "sentence", "span": [k, k + s.len()], "text": s})
+        }
+    };
+    let evs: Vec<_> = events
+        .iter()
+        .map(|&(t, trig, src, tgt, place)| {
+            let k = sentence.find(trig).unwrap();
+            serde_json::json!({"type": t, "mode": null, "trigger": [k, k + trig.len()],
+                "trigger_text": trig, "source": span(src), "target": span(tgt), "place": span(place),
+                "time": null, "intent": false, "negated": false})
+        })
+        .collect();
+    serde_json::json!({"id": id, "split": "dev", "url": "https://example.invalid/a", "field": "content",
+        "start": 0, "end": sentence.len(), "title": "", "sentence": sentence, "events": evs})
+    .to_string()
+}
+
+#[test]
+fn corpus_file_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let file = dir.path().join("dev.jsonl");
+    let lines = [
+        corpus_line(
+            "dev-1",
+            "استقبل الرئيس عبد الفتاح السيسي وزير الخارجية الروسي سيرجي لافروف في القاهرة",
+            &[(
+                "CONSULT",
+                "استقبل",
+                Some("عبد الفتاح السيسي"),
+                Some("سيرجي لافروف"),
+                Some("القاهرة"),
+            )],
+        ),
+        corpus_line(
+            "dev-2",
+            "أضاع اللاعب ضربة جزاء في الدقيقة الأخيرة من المباراة",
+            &[],
+        ),
+        // A gold event the coder is not expected to find: a miss, counted.
+        corpus_line(
+            "dev-3",
+            "وأوقفت السلطات عشرات المشتبه بهم في حملة أمنية واسعة",
+            &[(
+                "COERCE",
+                "وأوقفت",
+                Some("السلطات"),
+                Some("عشرات المشتبه بهم"),
+                None,
+            )],
+        ),
+    ];
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let o = rasd(&db, &["events", "eval", file.to_str().unwrap()]);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}{}", text(&o.stderr));
+    assert!(out.contains("sentences: 3"), "{out}");
+    let consult: Vec<&str> = out
+        .lines()
+        .find(|l| l.starts_with("CONSULT "))
+        .unwrap_or_else(|| panic!("{out}"))
+        .split_whitespace()
+        .collect();
+    // type P R F1 gold pred: the meeting is found, with its two sides.
+    assert_eq!(&consult[3..], ["1.000", "1", "1"], "{out}");
+    let f1 = f1_of(last_line(&out));
+    assert!(f1 > 0.0 && f1 <= 1.0, "{out}");
+    // JSON: the same figures.
+    let o = rasd(&db, &["events", "eval", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["sentences"], 3);
+    assert_eq!(v["per_type"]["CONSULT"]["tp"], 1);
+    assert_eq!(v["micro"]["gold"], 2);
+    assert!((v["micro_f1"].as_f64().unwrap() - f1).abs() < 1e-4);
+    // The meeting's host and guest are its source and target.
+    assert!(v["source"]["right"].as_u64().unwrap() >= 1, "{v}");
+    assert!(v["target"]["right"].as_u64().unwrap() >= 1, "{v}");
+}
+
+#[test]
+fn corpus_file_bad_lines_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let file = dir.path().join("bad.jsonl");
+    let good = corpus_line(
+        "dev-1",
+        "تظاهر آلاف الطلاب أمام وزارة التعليم",
+        &[("PROTEST", "تظاهر", Some("آلاف الطلاب"), None, None)],
+    );
+    std::fs::write(&file, format!("{good}\n{{\"id\": 3}}\n")).unwrap();
+    let o = rasd(&db, &["events", "eval", file.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(err.contains("bad.jsonl:2"), "{err}");
+}

@@ -22,7 +22,13 @@ fn main() {
         let text = v["text"].as_str().unwrap_or("");
         let mut sents = Vec::new();
         for (s, e) in rasd_text::sentences(text) {
-            let ms = extract(&SentenceInput { text, start: s, end: e, args: &[], times: &[] });
+            let ms = extract(&SentenceInput {
+                text,
+                start: s,
+                end: e,
+                args: &[],
+                times: &[],
+            });
             let mut types: Vec<&str> = ms.iter().map(|m| m.etype.as_str()).collect();
             types.sort();
             types.dedup();

@@ -42,6 +42,7 @@
 //! [`eval`] scores the coder on hand-labelled sentences (`rasd events eval`,
 //! `tests/eval.tsv`).
 
+pub mod corpus;
 pub mod eval;
 mod extract;
 pub mod filter;

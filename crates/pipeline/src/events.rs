@@ -924,6 +924,62 @@ pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
         .collect()
 }
 
+/// The events rasd records from one sentence of the event corpus
+/// ([`rasd_event::corpus`]), coded as ingest codes an article whose title is
+/// the sentence's article title and whose body is the sentence alone (the
+/// same path as `rasd annotate`: NER, in-article entity resolution, time
+/// expressions, the sentence coder and the mention filter). Offsets index
+/// the sentence (or the title, for actors named there).
+pub fn corpus_predictions(title: &str, sentence: &str) -> Vec<rasd_event::corpus::PredMention> {
+    use rasd_event::corpus::{PredActor, PredMention, SpanField};
+    let mut a = Article::new(rasd_doc::ArticleKind::Page, 0);
+    if !title.trim().is_empty() {
+        a.title = Some(title.to_string());
+    }
+    a.body = sentence.to_string();
+    let entities = own_entities(&a);
+    let timexes = crate::annotate::time_mentions(&a, rasd_time::Prefer::Past);
+    let entity = |i: usize| {
+        let Some(e) = entities.get(i) else {
+            return PredActor::default();
+        };
+        PredActor {
+            spans: e
+                .mentions
+                .iter()
+                .filter_map(|m| match m.field {
+                    Field::Body => Some((SpanField::Sentence, m.start, m.end)),
+                    Field::Title => Some((SpanField::Title, m.start, m.end)),
+                    _ => None,
+                })
+                .collect(),
+            names: vec![e.entity.name.clone()],
+        }
+    };
+    let slot = |s: &Option<Slot>| {
+        s.as_ref().map(|s| match s {
+            Slot::Entity(i) => entity(*i),
+            Slot::Country(_, text) | Slot::Group(text) => PredActor {
+                spans: Vec::new(),
+                names: vec![text.clone()],
+            },
+        })
+    };
+    article_events(&a, &entities, &timexes, &|_| None)
+        .into_iter()
+        .filter(|ev| ev.field == Field::Body)
+        .map(|ev| PredMention {
+            etype: ev.etype,
+            trigger: ev.trigger,
+            intent: ev.intent,
+            negated: ev.negated,
+            source: slot(&ev.source),
+            target: slot(&ev.target),
+            place: ev.place.map(entity),
+        })
+        .collect()
+}
+
 /// An event being merged from its mentions.
 struct Merging {
     rec: EventRecord,
