@@ -85,6 +85,7 @@ def compare(A, B):
     trig_x = [0, 0, 0]
     roles = {r: [0, 0, 0] for r in ("source", "target", "place")}
     disagree = []
+    per_type = collections.defaultdict(lambda: [0, 0, 0])
     for iid in ids:
         ea, eb = A[iid]["events"], B[iid]["events"]
         ev_pairs.append((bool(ea), bool(eb)))
@@ -97,6 +98,12 @@ def compare(A, B):
         trig[1] += len(ea)
         trig[2] += len(eb)
         tp, _, _ = align(ea, eb, same_type_only=True)
+        for i, _ in tp:
+            per_type[ea[i]["type"]][0] += 1
+        for e in ea:
+            per_type[e["type"]][1] += 1
+        for e in eb:
+            per_type[e["type"]][2] += 1
         trig_t[0] += len(tp)
         trig_t[1] += len(ea)
         trig_t[2] += len(eb)
@@ -126,6 +133,7 @@ def compare(A, B):
                 trig_t=prf(*trig_t), trig_x=prf(*trig_x),
                 roles={r: prf(*v) for r, v in roles.items()},
                 mentions=(trig[1], trig[2]), disagree=disagree,
+                per_type={t: prf(*v) + (v[1], v[2]) for t, v in sorted(per_type.items())},
                 ev_yes=(sum(a for a, _ in ev_pairs), sum(b for _, b in ev_pairs)))
 
 
@@ -142,6 +150,9 @@ def render(c):
         out.append(f"  {name:<20} {p:.3f}  {r:.3f}  {f:.3f}")
     for r, (p, rr, f) in c["roles"].items():
         out.append(f"  {r + ' (matched)':<20} {p:.3f}  {rr:.3f}  {f:.3f}")
+    out.append("per type, B against A (trigger + type):  F1  (A, B mentions)")
+    for t, (p, r, f, na, nb) in c["per_type"].items():
+        out.append(f"  {t:<12} {f:.3f}  ({na}, {nb})")
     out.append(f"sentences with any disagreement: {len(c['disagree'])}")
     return "\n".join(out)
 

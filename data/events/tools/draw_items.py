@@ -9,9 +9,13 @@ Usage: python3 data/events/tools/draw_items.py [--snn DIR] [--seed N]
 `--more SPLIT:N` draws N more sentences of SPLIT's articles, with a proposed
 type only, weighted harder towards rare types (count^-1), none already drawn
 and none near-duplicating an item of another split, and appends them to
-items.tsv (ids continue) and to a work batch. It served twice: test +300 (the
-first draw gave ~490 test mentions, under the 600 wanted) and train +1,000
-(rare types under 60 mentions).
+items.tsv (ids continue) and to a work batch; `--types T,…` keeps only
+sentences where the lexicon proposes one of those types. It served three
+times: test +300 (the first draw gave ~490 test mentions, under the 600
+wanted), train +1,000 (rare types under 60 mentions), and train +700 with
+`--types CONCEDE,SANCTION,COOPERATE` (still under 60 after that), and
+train +700 with `--regex` over words of concessions and sanctions that the
+lexicon also misses (CONCEDE and SANCTION were still under 60).
 
 How items are drawn:
 * Articles are grouped into clusters (same normalized title, or same first
@@ -66,6 +70,8 @@ def grams(s, n=6):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--more")
+    ap.add_argument("--regex", help="with --more: only sentences whose text matches this regular expression (also those the lexicon proposes nothing for)")
+    ap.add_argument("--types", help="with --more: only sentences where the lexicon proposes one of these types (comma-separated)")
     ap.add_argument("--snn", default=snn.DEFAULT_SNN)
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--bin", default=os.path.join(snn.REPO, "target/release/examples/corpus_candidates"))
@@ -195,8 +201,11 @@ def more(a, arts, split, sents, tcount):
         if r[1] != sp and (r[2], int(r[4])) in by_key:
             other |= grams(by_key[(r[2], int(r[4]))][4])
     rng = random.Random(a.seed * 1000 + n)
-    pool = [x for x in sents if split[x[0]] == sp and x[3] and (arts[x[0]]["url"], x[1]) not in drawn]
-    keyed = sorted(pool, key=lambda x: -rng.random() ** (1.0 / max(tcount[t] ** -1.0 for t in x[3])))
+    only = set(a.types.split(",")) if a.types else None
+    rx = re.compile(a.regex) if a.regex else None
+    pool = [x for x in sents if split[x[0]] == sp and (arts[x[0]]["url"], x[1]) not in drawn
+            and (x[3] or rx) and (only is None or only & set(x[3])) and (rx is None or rx.search(x[4]))]
+    keyed = sorted(pool, key=lambda x: -rng.random() ** (1.0 / max([tcount[t] ** -1.0 for t in x[3]] or [1e-4])))
     picked = []
     for x in keyed:
         if len(picked) >= n:
@@ -211,7 +220,7 @@ def more(a, arts, split, sents, tcount):
         for k, (i, s, e, types, t) in enumerate(picked, last + 1):
             iid = f"{sp}-{k:04d}"
             x = arts[i]
-            w.write("\t".join(map(str, (iid, sp, x["url"], "content", s, e, snn.sha16(t.encode()), "cand"))) + "\n")
+            w.write("\t".join(map(str, (iid, sp, x["url"], "content", s, e, snn.sha16(t.encode()), "cand" if types else "random"))) + "\n")
             b.write(json.dumps({"id": iid, "title": x.get("title") or "", "sentence": t}, ensure_ascii=False) + "\n")
     print(sp, len(picked), "more items ->", batch, Counter(t for x in picked for t in x[3]), file=sys.stderr)
 
