@@ -243,7 +243,7 @@ fn source_view(out: &mut impl Write, store: &dyn Store, a: &StoredArticle) -> an
     };
     writeln!(out)?;
     writeln!(out, "source regions (byte offsets into the decoded input):")?;
-    let text = match rasd_ingest::decode::decode(&raw) {
+    let text = match rasd_ingest::source_text(&raw) {
         Ok(d) => d.text,
         Err(e) => {
             writeln!(out, "  (cannot decode the stored input: {e})")?;

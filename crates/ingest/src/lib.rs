@@ -7,12 +7,40 @@
 //!   JSON array, JSON Lines) and produces articles: [`scrape`] finds the
 //!   structure of text pages, [`html`] extracts the main content of HTML pages,
 //!   [`json`] maps record fields.
+//! * [`warc`] reads WARC archives (`.warc`, `.warc.gz`, Common Crawl's
+//!   CC-NEWS format).
+//!
+//! # Input formats
+//!
+//! * Plain-text scrapes, HTML pages, JSON arrays and JSON Lines, detected by
+//!   content; zip archives (nested too), detected by their magic bytes.
+//! * WARC 1.0/1.1 files, plain or gzipped (one gzip member per record as
+//!   CC-NEWS writes them, or any split), found by the `.warc`/`.warc.gz`
+//!   extension or by content (a `WARC/1.x` version line, inside a gzip member
+//!   too). Each record of a WARC file is its own input, named
+//!   `FILE!/@OFFSET` (the byte offset of the record's gzip member, as in
+//!   Common Crawl's indexes, or of the record in a plain file), read on its
+//!   own with the file's other records left on disk, and subject to
+//!   `--max-file-size`. Only `response` records with HTTP status 200 and an
+//!   HTML payload (`text/html`, `application/xhtml+xml`) yield articles: the
+//!   HTTP response is parsed (chunked transfer-coding, gzip/deflate content
+//!   coding undone), the charset taken from the HTTP `Content-Type`, else the
+//!   page's `<meta>` charset, else detected, and the page extracted as an
+//!   HTML file is. The article's `url` is the record's `WARC-Target-URI` and
+//!   its `crawled` date the `WARC-Date`. Other records (`warcinfo`,
+//!   `request`, `metadata`, `revisit`), other statuses and non-HTML payloads
+//!   are counted as rejected records with their reason; a broken record (cut
+//!   short, a bad gzip member, a malformed header) is an error naming the
+//!   file, the record's offset and its `WARC-Record-ID`, and the records
+//!   after it are still read. A WARC given whole in memory (standard input,
+//!   a zip member) is parsed record by record the same way.
 
 pub mod decode;
 pub mod html;
 pub mod json;
 pub mod scrape;
 pub mod source;
+pub mod warc;
 
 use rasd_doc::{Article, DateValue};
 use std::fmt;
@@ -23,10 +51,15 @@ pub enum InputError {
     Empty,
     Binary(String),
     Undecodable(String),
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Json(String),
     Archive(String),
     Io(String),
+    /// A WARC record that cannot be read (the message names the record).
+    Warc(String),
 }
 
 impl fmt::Display for InputError {
@@ -44,6 +77,7 @@ impl fmt::Display for InputError {
             InputError::Json(m) => write!(f, "{m}"),
             InputError::Archive(m) => write!(f, "bad zip archive: {m}"),
             InputError::Io(m) => write!(f, "cannot read: {m}"),
+            InputError::Warc(m) => write!(f, "bad WARC record: {m}"),
         }
     }
 }
@@ -57,6 +91,8 @@ pub enum Format {
     Html,
     Json,
     JsonLines,
+    /// A WARC record (or file) of HTTP responses.
+    Warc,
 }
 
 impl Format {
@@ -66,6 +102,7 @@ impl Format {
             Format::Html => "html",
             Format::Json => "json",
             Format::JsonLines => "jsonl",
+            Format::Warc => "warc",
         }
     }
 }
@@ -134,6 +171,9 @@ pub fn detect_format(text: &str, name: &str) -> Format {
 
 /// Decodes and parses one document.
 pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed, InputError> {
+    if warc::sniff(bytes).is_some() {
+        return warc::parse(bytes);
+    }
     let decoded = decode::decode(bytes)?;
     let format = detect_format(&decoded.text, name);
     let page = |articles| Parsed {
@@ -146,7 +186,8 @@ pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed
     };
     let mut parsed = match format {
         Format::Text => page(scrape::analyze(&decoded.text, &scrape::Hints::default())),
-        Format::Html => page(html_articles(&decoded.text)),
+        // (detect_format never answers Warc: WARC is sniffed from the bytes.)
+        Format::Html | Format::Warc => page(html_articles(&decoded.text)),
         Format::Json | Format::JsonLines => json::parse(&decoded.text, format, &opts.fields)?,
     };
     parsed.encoding = decoded.encoding;
@@ -154,6 +195,16 @@ pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed
         return Err(InputError::Empty);
     }
     Ok(parsed)
+}
+
+/// The decoded source text of a stored input, which the offsets of its
+/// articles refer to: the decoded input, or for a WARC record the decoded
+/// HTML payload.
+pub fn source_text(bytes: &[u8]) -> Result<decode::Decoded, InputError> {
+    if warc::sniff(bytes).is_some() {
+        return warc::page_text(bytes);
+    }
+    decode::decode(bytes)
 }
 
 /// Articles of an HTML page: main content extracted, then the same structure

@@ -1,12 +1,12 @@
 //! Expands the paths a user names into leaf documents: plain files, files found
-//! recursively in directories, members of zip archives (nested ones too), and
-//! standard input. Leaves are listed first (cheap) and read later, so that
+//! recursively in directories, members of zip archives (nested ones too),
+//! records of WARC files (see [`crate::warc`]), and standard input. Leaves are listed first (cheap) and read later, so that
 //! reading and parsing can run in parallel with bounded memory.
 
 use crate::decode::is_zip;
-use crate::InputError;
+use crate::{warc, InputError};
 use std::fs;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// How deep zip archives may nest inside each other.
@@ -21,13 +21,20 @@ pub enum Origin {
         archive: Box<Origin>,
         index: usize,
     },
+    /// The record at `pos` of the WARC file `file` (gzipped if `gz`).
+    WarcRecord {
+        file: PathBuf,
+        gz: bool,
+        pos: warc::Position,
+    },
     Stdin,
 }
 
 /// A leaf document: a display path and where to read it from.
 #[derive(Debug, Clone)]
 pub struct Leaf {
-    /// `dir/file.txt`, `dir/a.zip!/2015-07-21.json`, `-` for stdin.
+    /// `dir/file.txt`, `dir/a.zip!/2015-07-21.json`, `dir/c.warc.gz!/@1234`
+    /// (a WARC record by offset), `-` for stdin.
     pub path: String,
     pub origin: Origin,
     /// The archive this leaf is a member of, by display path.
@@ -108,8 +115,13 @@ fn walk(p: &Path, leaves: &mut Vec<Leaf>, errors: &mut Vec<ListError>, limit: u6
         });
     }
     let origin = Origin::File(p.to_path_buf());
-    if meta.len() >= 4 && file_is_zip(p) {
+    let head = file_head(p);
+    if meta.len() >= 4 && is_zip(&head) {
         list_zip(&display, origin, leaves, errors, limit, 0);
+    } else if let Some(gz) = warc::sniff(&head)
+        .or_else(|| warc::has_warc_extension(&display).then(|| head.starts_with(b"\x1F\x8B")))
+    {
+        list_warc(p, &display, gz, meta.len(), leaves, errors);
     } else {
         leaves.push(Leaf {
             path: display,
@@ -120,12 +132,97 @@ fn walk(p: &Path, leaves: &mut Vec<Leaf>, errors: &mut Vec<ListError>, limit: u6
     }
 }
 
-fn file_is_zip(p: &Path) -> bool {
-    let mut head = [0u8; 4];
-    fs::File::open(p)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok()
-        && is_zip(&head)
+/// The first 4 KiB of a file (less if it is shorter or unreadable), for
+/// sniffing zip and WARC.
+fn file_head(p: &Path) -> Vec<u8> {
+    let mut head = Vec::new();
+    if let Ok(f) = fs::File::open(p) {
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    head
+}
+
+/// Lists the records of a WARC file, one leaf each; broken records are list
+/// errors named by their offset, and the records after them are listed.
+fn list_warc(
+    p: &Path,
+    display: &str,
+    gz: bool,
+    len: u64,
+    leaves: &mut Vec<Leaf>,
+    errors: &mut Vec<ListError>,
+) {
+    if len == 0 {
+        return errors.push(ListError {
+            path: display.to_string(),
+            error: InputError::Empty,
+        });
+    }
+    let f = match fs::File::open(p) {
+        Ok(f) => BufReader::with_capacity(256 * 1024, f),
+        Err(e) => {
+            return errors.push(ListError {
+                path: display.to_string(),
+                error: io_err(e),
+            })
+        }
+    };
+    let before = leaves.len() + errors.len();
+    let res = warc::scan(f, gz, &mut |r| match r {
+        Ok(e) => leaves.push(Leaf {
+            path: format!("{display}!/{}", e.pos.label(gz)),
+            origin: Origin::WarcRecord {
+                file: p.to_path_buf(),
+                gz,
+                pos: e.pos,
+            },
+            archive: Some(display.to_string()),
+            size: Some(e.size),
+        }),
+        Err(e) => errors.push(ListError {
+            path: format!("{display}!/{}", e.pos.label(gz)),
+            error: InputError::Warc(e.reason),
+        }),
+    });
+    if let Err(e) = res {
+        errors.push(ListError {
+            path: display.to_string(),
+            error: io_err(e),
+        });
+    } else if leaves.len() + errors.len() == before {
+        errors.push(ListError {
+            path: display.to_string(),
+            error: InputError::Empty,
+        });
+    }
+}
+
+/// Reads the WARC record a leaf names, from `stream` when it is already open
+/// on the leaf's file.
+fn read_warc(
+    stream: &mut Option<(PathBuf, warc::Stream<BufReader<fs::File>>)>,
+    file: &Path,
+    gz: bool,
+    pos: warc::Position,
+    limit: u64,
+) -> Result<Vec<u8>, InputError> {
+    if stream.as_ref().is_none_or(|(f, _)| f != file) {
+        let f = fs::File::open(file).map_err(io_err)?;
+        let s = warc::Stream::new(BufReader::with_capacity(256 * 1024, f), gz).map_err(io_err)?;
+        *stream = Some((file.to_path_buf(), s));
+    }
+    let Some((_, s)) = stream.as_mut() else {
+        return Err(InputError::Io("WARC file not open".into()));
+    };
+    let res = s
+        .goto(pos)
+        .map_err(|e| InputError::Warc(format!("cannot reach the record: {e}")))
+        .and_then(|()| warc::read_record(s, limit));
+    if res.is_err() {
+        // Start afresh for the next record.
+        *stream = None;
+    }
+    res
 }
 
 /// Opens an archive (a file, or a member read into memory) for reading.
@@ -219,6 +316,7 @@ fn read_origin(origin: &Origin, limit: u64, archive_limit: u64) -> Result<Vec<u8
             read_limited(f, archive_limit)
         }
         Origin::Stdin => read_limited(std::io::stdin().lock(), limit),
+        Origin::WarcRecord { file, gz, pos } => read_warc(&mut None, file, *gz, *pos, limit),
         Origin::ZipMember { archive, index } => {
             let mut zip = open_archive(archive, limit)?;
             let f = zip
@@ -240,7 +338,8 @@ fn read_origin(origin: &Origin, limit: u64, archive_limit: u64) -> Result<Vec<u8
 
 /// Reads a leaf's bytes, refusing anything over `limit` bytes.
 pub fn read(leaf: &Leaf, limit: u64) -> Result<Vec<u8>, InputError> {
-    if let Some(size) = leaf.size {
+    // WARC records: only responses are read whole, and checked when read.
+    if let (Some(size), false) = (leaf.size, matches!(leaf.origin, Origin::WarcRecord { .. })) {
         if size > limit {
             return Err(InputError::TooLarge { size, limit });
         }
@@ -255,6 +354,19 @@ pub fn read(leaf: &Leaf, limit: u64) -> Result<Vec<u8>, InputError> {
 /// once per member): returns the bytes of every leaf in `leaves` whose origin is
 /// a direct member of the same archive, in order.
 pub fn read_members(leaves: &[Leaf], limit: u64) -> Vec<Result<Vec<u8>, InputError>> {
+    if let Some(Origin::WarcRecord { .. }) = leaves.first().map(|l| &l.origin) {
+        let mut stream = None;
+        return leaves
+            .iter()
+            .map(|l| match &l.origin {
+                // Only responses are read whole, and checked against the limit.
+                Origin::WarcRecord { file, gz, pos } => {
+                    read_warc(&mut stream, file, *gz, *pos, limit)
+                }
+                _ => read(l, limit),
+            })
+            .collect();
+    }
     let Some(Origin::ZipMember { archive, .. }) = leaves.first().map(|l| &l.origin) else {
         return leaves.iter().map(|l| read(l, limit)).collect();
     };
