@@ -50,6 +50,24 @@ pub fn duplicates(store: &SqliteStore, json: bool, min_size: usize) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// The headline, then the top actors: `headline — actor1، actor2`.
+fn title_line(r: &StoryRecord) -> String {
+    let actors: Vec<&str> = r.actors.iter().take(2).map(String::as_str).collect();
+    if actors.is_empty() {
+        r.label.clone()
+    } else {
+        format!("{} — {}", r.label, actors.join("، "))
+    }
+}
+
+fn sources_text(n: u32) -> String {
+    if n == 1 {
+        "1 source".into()
+    } else {
+        format!("{n} sources")
+    }
+}
+
 fn span(r: &StoryRecord) -> String {
     match (&r.first_seen, &r.last_seen) {
         (Some(a), Some(b)) if a == b => a.clone(),
@@ -90,9 +108,9 @@ pub fn list(
                 "{:>6}  {:>4} articles  {:>3} sources  {:<23}  {}",
                 r.id,
                 r.articles.len(),
-                r.sources.len(),
+                r.source_count(),
                 span(r),
-                r.label
+                title_line(r)
             )?;
         }
     }
@@ -112,14 +130,17 @@ pub fn story(store: &SqliteStore, db: &Path, id: i64, json: bool) -> Result<Exit
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "story {}: {}", r.id, r.label)?;
+    writeln!(out, "story {}: {}", r.id, title_line(&r))?;
     writeln!(
         out,
-        "{} articles from {} sources, {}",
+        "{} articles from {}, {}",
         r.articles.len(),
-        r.sources.len(),
+        sources_text(r.source_count()),
         span(&r)
     )?;
+    if !r.sources.is_empty() {
+        writeln!(out, "sources: {}", r.sources.join("، "))?;
+    }
     if !r.entities.is_empty() {
         writeln!(out, "actors:")?;
         for e in r.entities.iter().take(10) {
@@ -166,7 +187,7 @@ pub fn story(store: &SqliteStore, db: &Path, id: i64, json: bool) -> Result<Exit
                 date,
                 a,
                 s.article.title.clone(),
-                s.article.source_label.clone(),
+                rasd_pipeline::annotate::publisher(&s.article),
             ));
         }
     }

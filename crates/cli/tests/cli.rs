@@ -617,6 +617,51 @@ fn story_feed(dir: &Path) -> PathBuf {
 }
 
 #[test]
+fn story_headlines_are_titles_and_sources_are_never_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.jsonl");
+    let report = "أعلنت وزارة الصحة في مدينة الساحل افتتاح مستشفى جديد للأطفال يضم مئتي سرير \
+        وقسما للطوارئ، وقال وزير الصحة خلال حفل الافتتاح إن المستشفى سيخدم سكان المحافظة كلها.";
+    let copy = report.replace("وقال", "وأكد");
+    // No source label and no URL: no publisher at all.
+    let rows = [
+        ("2024-05-01", "الرئيسية", report.to_string()),
+        ("2024-05-01", "افتتاح مستشفى جديد للأطفال في الساحل", copy),
+    ];
+    let mut f = std::fs::File::create(&feed).unwrap();
+    for (date, title, text) in rows {
+        let v = serde_json::json!({"published": date, "title": title, "content": text});
+        writeln!(f, "{v}").unwrap();
+    }
+    drop(f);
+    let db = dir.path().join("h.db");
+    let o = rasd(&db, &["ingest", feed.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stories: Vec<Value> = stdout(&rasd(&db, &["stories", "--json"]))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(stories.len(), 1, "{stories:?}");
+    let s = &stories[0];
+    assert_eq!(s["articles"], serde_json::json!([1, 2]));
+    // The canonical copy's title is UI text of one word: the other title.
+    assert_eq!(s["label"], "افتتاح مستشفى جديد للأطفال في الساحل");
+    assert!(s["actors"].is_array());
+    // No member has a publisher: one unnamed source, no placeholder name.
+    assert_eq!(s["num_sources"], 1);
+    assert_eq!(s["sources"], serde_json::json!([]));
+    let list = stdout(&rasd(&db, &["stories"]));
+    assert!(list.contains("   1 sources"), "{list}");
+    assert!(!list.contains("(none)"), "{list}");
+    let text = stdout(&rasd(&db, &["story", "1"]));
+    assert!(text.contains("from 1 source,"), "{text}");
+    assert!(
+        text.starts_with("story 1: افتتاح مستشفى جديد للأطفال في الساحل"),
+        "{text}"
+    );
+}
+
+#[test]
 fn near_duplicates_stories_and_related_articles() {
     let dir = tempfile::tempdir().unwrap();
     let feed = story_feed(dir.path());
@@ -654,7 +699,20 @@ fn near_duplicates_stories_and_related_articles() {
     assert_eq!(visit["last_seen"], "2024-03-07");
     assert_eq!(visit["duplicate_groups"], serde_json::json!([[1, 2, 3]]));
     assert_eq!(stories[1]["articles"], serde_json::json!([5]));
-    assert!(!visit["label"].as_str().unwrap().is_empty());
+    // Titles of two words ("خبر 0") are no headline: the first sentence of
+    // the canonical wire report, cut at 12 words, in its original spelling.
+    assert_eq!(
+        visit["label"],
+        "وصل نائب وزير الدفاع سامر العلي إلى مدينة الساحل صباح اليوم في…"
+    );
+    assert_eq!(visit["num_sources"], 3);
+    assert_eq!(
+        visit["sources"],
+        serde_json::json!(["madina.example", "sahil.example", "wire.example"])
+    );
+    let list = stdout(&rasd(&db, &["stories"]));
+    assert!(list.contains("3 sources"), "{list}");
+    assert!(list.contains("صباح اليوم في…"), "{list}");
 
     let text = stdout(&rasd(&db, &["story", "1"]));
     assert!(

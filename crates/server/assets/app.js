@@ -363,9 +363,14 @@
     }
     return line;
   }
+  /** A story's top actors, shown next to its headline ("— actor1، actor2"). */
+  function storyActors(s) {
+    const names = (s.actors || []).slice(0, 3);
+    return names.length ? h('span', { class: 'secondary story-actors', lang: 'ar', dir: 'auto' }, '— ' + names.join('، ')) : null;
+  }
   function storyCard(s) {
     return h('article', { class: 'card story-card', 'data-story': s.id },
-      h('h2', null, h('a', { href: storyHref(s.id), lang: 'ar', dir: 'auto' }, s.label || '#' + s.id)),
+      h('h2', null, h('a', { href: storyHref(s.id), lang: 'ar', dir: 'auto' }, s.label || '#' + s.id), storyActors(s)),
       h('div', { class: 'story-meta' },
         h('span', null, tn('n_sources', s.num_sources)), h('span', null, tn('n_articles', s.size)),
         s.events !== undefined ? h('span', null, tn('n_events', s.events)) : null,
@@ -384,7 +389,7 @@
     storyTitles = new Map((s.articles || []).map((a) => [a.id, a.title]));
     document.title = 'rasd · ' + (s.label || t('story'));
     return h('div', { class: 'story' },
-      h('h1', { lang: 'ar', dir: 'auto' }, s.label || '#' + s.id),
+      h('h1', { lang: 'ar', dir: 'auto' }, s.label || '#' + s.id, storyActors(s)),
       h('div', { class: 'story-meta' },
         spanView(s.first_seen, s.last_seen), h('span', null, tn('n_sources', s.num_sources)),
         h('span', null, tn('n_articles', s.size)), h('span', null, tn('n_events', (s.timeline || []).length + (s.background || []).length))),

@@ -131,12 +131,16 @@ async fn stories(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRes
         .as_deref()
         .map(|t| c.entities_with_key(&rasd_entity::key::name_key(t)))
         .unwrap_or_default();
+    let folded = text.as_deref().map(rasd_text::fold_key).unwrap_or_default();
     let keep = |i: usize| {
         let s = &c.stories[i];
         s.articles.len() >= min_size
             && text.as_deref().is_none_or(|t| {
                 let tl = t.to_lowercase();
                 s.label.contains(t)
+                    || (!folded.is_empty()
+                        && (rasd_text::fold_key(&s.label).contains(&folded)
+                            || s.terms.contains(&folded)))
                     || s.entities.iter().any(|e| {
                         e.name.contains(t)
                             || e.name_en

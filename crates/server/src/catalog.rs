@@ -189,13 +189,27 @@ impl Catalog {
         }
 
         let st = store.stats()?;
+        // Sources by publisher (source label, else the URL's host), as the
+        // stories count them: articles without one are no source name.
+        let mut by_source: HashMap<&str, u64> = HashMap::new();
+        for a in &c.articles {
+            if let Some(p) = a.source.as_deref() {
+                *by_source.entry(p).or_default() += 1;
+            }
+        }
+        let mut sources: Vec<(String, u64)> = by_source
+            .into_iter()
+            .map(|(p, n)| (p.to_string(), n))
+            .collect();
+        sources.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        sources.truncate(20);
         c.stats = CatalogStats {
             articles: st.articles as usize,
             pages: st.pages as usize,
             stories: c.stories.len(),
             entities: c.entities.len(),
             events: c.events.len(),
-            sources: st.sources,
+            sources,
             first_published: st.first_published,
             last_published: st.last_published,
         };

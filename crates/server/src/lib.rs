@@ -18,6 +18,7 @@ pub mod error;
 pub mod openapi;
 pub mod params;
 pub mod views;
+pub mod watch;
 
 use catalog::Catalog;
 use rasd_store::{SqliteStore, StoreError};
@@ -262,18 +263,32 @@ impl AppState {
 
 /// Serves until Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    serve_watching(config, None).await
+}
+
+/// Serves until Ctrl-C, watching a folder in the background when one is
+/// given (`rasd serve --watch DIR`).
+pub async fn serve_watching(
+    config: Config,
+    folder: Option<watch::WatchFolder>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     config.check()?;
     let addr = config.addr;
     let state = tokio::task::spawn_blocking(move || AppState::open(config)).await??;
-    let app = api::router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     eprintln!("rasd: serving http://{}/", listener.local_addr()?);
-    axum::serve(listener, app)
+    let watcher = folder.map(|f| watch::FolderWatcher::spawn(state.clone(), f));
+    let app = api::router(state);
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
-        .await?;
+        .await;
+    if let Some(w) = watcher {
+        w.stop().await;
+    }
+    served?;
     Ok(())
 }

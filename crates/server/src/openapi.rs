@@ -92,7 +92,7 @@ pub fn document() -> Value {
     ));
     p.push(param(
         "q",
-        "Only stories whose label or entities match (any spelling variant).",
+        "Only stories whose headline (label), top words or entities match (any spelling variant).",
         s("string"),
     ));
     paths.insert(
@@ -299,8 +299,13 @@ pub fn document() -> Value {
         "type": s("string"), "entity": opt("integer"), "name": s("string"), "name_en": opt("string"),
         "value": opt("string"), "grain": s("string"), "event": s("integer"), "role": s("string") } });
     let story_props = json!({
-        "id": s("integer"), "label": s("string"), "first_seen": opt("string"), "last_seen": opt("string"),
-        "size": s("integer"), "num_sources": s("integer"), "sources": { "type": "array", "items": s("string") },
+        "id": s("integer"),
+        "label": { "type": "string", "description": "The story's representative headline in its original spelling: the title of the canonical member of its largest near-duplicate group, else of its most central member (site names, UI text and titles under three words skipped), else the first sentence of a body cut at 12 words" },
+        "actors": { "type": "array", "items": s("string"), "description": "The names of the top actors (up to three), the persons and organisations most of its articles name" },
+        "first_seen": opt("string"), "last_seen": opt("string"),
+        "size": s("integer"),
+        "num_sources": { "type": "integer", "description": "Distinct publishers of its articles (source label, else the URL's host); articles without any publisher count as one unnamed source when none has one, so never 0" },
+        "sources": { "type": "array", "items": s("string"), "description": "The distinct publisher names (never a placeholder for articles without one)" },
         "entities": { "type": "array", "items": { "type": "object", "properties": {
             "id": s("integer"), "type": s("string"), "name": s("string"), "name_en": opt("string"), "count": s("integer"), "articles": s("integer") } } },
         "terms": { "type": "array", "items": s("string") }, "events": s("integer") });

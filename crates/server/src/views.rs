@@ -39,11 +39,15 @@ pub fn article_item<'a>(c: &'a Catalog, h: &'a ArticleHead) -> ArticleItem<'a> {
 #[derive(Serialize)]
 pub struct StoryItem<'a> {
     pub id: i64,
+    /// The representative headline, in its original spelling.
     pub label: &'a str,
+    /// The top actors' names (up to three).
+    pub actors: &'a [String],
     pub first_seen: Option<&'a str>,
     pub last_seen: Option<&'a str>,
     pub size: usize,
-    pub num_sources: usize,
+    /// Distinct publishers; never 0 for a story with articles.
+    pub num_sources: u32,
     pub sources: &'a [String],
     pub entities: &'a [rasd_store::StoryEntity],
     pub terms: &'a [String],
@@ -54,10 +58,11 @@ pub fn story_item(s: &StoryRecord) -> StoryItem<'_> {
     StoryItem {
         id: s.id,
         label: &s.label,
+        actors: &s.actors,
         first_seen: s.first_seen.as_deref(),
         last_seen: s.last_seen.as_deref(),
         size: s.articles.len(),
-        num_sources: s.sources.len(),
+        num_sources: s.source_count(),
         sources: &s.sources,
         entities: &s.entities[..s.entities.len().min(8)],
         terms: &s.terms,

@@ -120,9 +120,26 @@ async fn lists_and_details_answer_with_the_documented_shapes() {
         .find(|s| s["size"] == 2)
         .unwrap_or_else(|| panic!("a story of the two reports: {stories}"));
     assert_eq!(meeting["num_sources"], 2);
+    // The headline: the title of the canonical (same day, longer) report,
+    // in its original spelling; the actors beside it.
+    assert_eq!(meeting["label"], "لافروف وشكري يبحثان العلاقات");
+    let actors: Vec<&str> = meeting["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(actors.iter().any(|a| a.contains("لافروف")), "{actors:?}");
+    for s in items {
+        assert!(s["num_sources"].as_u64().unwrap() >= 1, "{s}");
+        assert!(!s["label"].as_str().unwrap().is_empty(), "{s}");
+    }
     let id = meeting["id"].as_i64().unwrap();
     let story = ok(&app, &format!("/api/v1/stories/{id}")).await;
     assert_eq!(story["articles"].as_array().unwrap().len(), 2);
+    assert_eq!(story["label"], meeting["label"]);
+    assert_eq!(story["num_sources"], 2);
+    assert_eq!(story["actors"], meeting["actors"]);
     // The second report is a near-duplicate of the first: collapsed under it.
     let dups: Vec<&Value> = story["articles"]
         .as_array()
