@@ -3,10 +3,12 @@
 mod annotate;
 mod events;
 mod events_eval;
+mod feeds;
 mod ner;
 mod progress;
 mod show;
 mod stories;
+mod watch;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -70,6 +72,12 @@ enum Command {
         force: bool,
         #[arg(long, value_enum, default_value_t = PreferArg::Past)]
         prefer: PreferArg,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the knowledge base, events and stories from every stored article (the periodic global pass; ingest only updates them). Entity, event and story ids are numbered anew.
+    Rebuild {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
@@ -201,6 +209,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Live RSS/Atom feed sources: add, list, remove, poll.
+    Feeds {
+        #[command(subcommand)]
+        cmd: feeds::FeedsCmd,
+    },
     /// Rejected records and input errors recorded in the store.
     Problems {
         #[arg(long)]
@@ -222,6 +235,25 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
+        /// Also watch this folder: files dropped into it are ingested (as by `rasd watch`).
+        #[arg(long, value_name = "DIR")]
+        watch: Option<PathBuf>,
+        /// Seconds between scans of the watched folder.
+        #[arg(long, default_value_t = 2.0, requires = "watch")]
+        watch_interval: f64,
+    },
+    /// Watch a folder: files dropped into it (recursively; hidden and partial files skipped) are ingested once they are stable; one line per round until Ctrl-C.
+    Watch {
+        dir: PathBuf,
+        /// Seconds between scans.
+        #[arg(long, default_value_t = 2.0)]
+        interval: f64,
+        /// One scan-and-ingest round, then exit.
+        #[arg(long)]
+        once: bool,
+        /// One JSON object per round.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -385,6 +417,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         kb.entities, kb.persons, kb.organizations, kb.places, kb.places_linked
                     );
                 }
+                println!("in {:.1} s", sum.seconds);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rebuild { json } => {
+            let mut store = open(&cli.db)?;
+            let sum = rasd_pipeline::rebuild(&mut store)?;
+            if json {
+                println!("{}", serde_json::to_string(&sum)?);
+            } else {
+                if let Some(kb) = &sum.knowledge_base {
+                    println!(
+                        "knowledge base: {} entities ({} persons, {} organizations, {} places) in {:.1} s",
+                        kb.entities, kb.persons, kb.organizations, kb.places, kb.seconds
+                    );
+                }
+                if let Some(ev) = &sum.events {
+                    println!(
+                        "events: {} mentions, {} events in {:.1} s",
+                        ev.mentions, ev.events, ev.seconds
+                    );
+                }
+                println!(
+                    "stories: {} articles, {} stories in {:.1} s",
+                    sum.stories.articles, sum.stories.stories, sum.stories.seconds
+                );
                 println!("in {:.1} s", sum.seconds);
             }
             Ok(ExitCode::SUCCESS)
@@ -617,6 +675,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             token,
             max_body,
             threads,
+            watch,
+            watch_interval,
         } => {
             let config = rasd_server::Config {
                 db: cli.db.clone(),
@@ -625,16 +685,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 max_body: (max_body.max(0.0) * 1024.0 * 1024.0) as usize,
             };
             config.check().map_err(anyhow::Error::msg)?;
+            if let Some(d) = watch.as_deref().filter(|d| !d.is_dir()) {
+                anyhow::bail!("{} is not a folder", d.display());
+            }
             let mut rt = tokio::runtime::Builder::new_multi_thread();
             if let Some(n) = threads {
                 rt.worker_threads(n.max(1));
             }
             rt.enable_all()
                 .build()?
-                .block_on(rasd_server::serve(config))
+                .block_on(rasd_server::serve_watching(
+                    config,
+                    watch.map(|dir| rasd_server::watch::WatchFolder {
+                        dir,
+                        interval: std::time::Duration::from_secs_f64(watch_interval.max(0.1)),
+                    }),
+                ))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Watch {
+            dir,
+            interval,
+            once,
+            json,
+        } => watch::run(&cli.db, dir, interval, once, json),
+        Command::Feeds { cmd } => feeds::run(&mut open(&cli.db)?, cmd),
         Command::Problems { json, limit } => {
             let store = open(&cli.db)?;
             let mut out = BufWriter::new(std::io::stdout().lock());

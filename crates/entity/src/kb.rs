@@ -1,7 +1,12 @@
 //! The knowledge base: entities across articles.
 //!
 //! Articles are added in a fixed order (store id order), so the knowledge base
-//! and its ids are the same on every run. An article's entity joins a known
+//! and its ids are the same on every run. It is kept between runs
+//! ([`KnowledgeBase::entities`] is its whole state, serde-serialisable; the
+//! indexes are rebuilt by [`KnowledgeBase::from_entities`]), so that new
+//! articles are linked to it without rebuilding it: [`KnowledgeBase::consolidate_new`]
+//! then merges only the entities they created, and a merged entity
+//! stays in place as a redirect (`merged_into`), so ids never change. An article's entity joins a known
 //! entity of its type when their name keys match word by word; a person known
 //! only by one word joins the single known person whose family (or first)
 //! name matches, if there is exactly one; otherwise it is a new entity.
@@ -12,9 +17,15 @@ use crate::role::Sector;
 use rasd_text::{fold, Folds};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     pub id: u32,
+    /// The entity this one was merged into (a redirect: its data is there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<u32>,
+    /// Fuller forms of the name indexed besides `key`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_keys: Vec<String>,
     pub etype: EntityType,
     /// The most frequent of its fullest names.
     pub name: String,
@@ -230,8 +241,124 @@ impl KnowledgeBase {
     /// the online pass kept apart when they arrived in the wrong order: each
     /// entity, smallest first, joins the dominant larger entity its name is a
     /// part of (or that is a part of it). Returns the new id of every old id;
-    /// ids stay in first-seen order.
+    /// ids stay in first-seen order, merged entities are dropped (a full
+    /// rebuild: ids are compacted).
     pub fn consolidate(&mut self) -> Vec<u32> {
+        let roots = self.plan(None);
+        self.fold(&roots);
+        let n = self.entities.len();
+        let mut remap = vec![0u32; n];
+        let mut kept = Vec::new();
+        for i in 0..n {
+            if roots[i] as usize == i {
+                remap[i] = kept.len() as u32;
+                kept.push(i);
+            }
+        }
+        for i in 0..n {
+            remap[i] = remap[roots[i] as usize];
+        }
+        let old = std::mem::take(&mut self.entities);
+        self.entities = kept.into_iter().map(|i| old[i].clone()).collect();
+        for (new_id, e) in self.entities.iter_mut().enumerate() {
+            e.id = new_id as u32;
+        }
+        self.reindex();
+        remap
+    }
+
+    /// The incremental form of [`consolidate`](Self::consolidate), after
+    /// new articles: the same decisions, taken only for the entities created
+    /// since `first_new` (an entity that arrived before the fuller form it
+    /// belongs to joins it). Entities that were already there are not merged
+    /// with each other again: a second pass over consolidated entities
+    /// snowballs (a dominant `محمد علي` would absorb every `محمد علي X`); a
+    /// full rebuild reconsiders them. A merged entity stays in place with
+    /// `merged_into` set and its data folded into the other, so no id
+    /// changes. Returns the merges `(from, into)`.
+    pub fn consolidate_new(&mut self, first_new: u32) -> Vec<(u32, u32)> {
+        let scope: BTreeSet<u32> = (first_new..self.entities.len() as u32)
+            .filter(|&i| self.entities[i as usize].merged_into.is_none())
+            .collect();
+        let roots = self.plan(Some(&scope));
+        self.fold(&roots);
+        let mut merges = Vec::new();
+        for (i, &r) in roots.iter().enumerate() {
+            if r as usize != i && self.entities[i].merged_into.is_none() {
+                let e = &mut self.entities[i];
+                e.merged_into = Some(r);
+                e.variants.clear();
+                e.articles.clear();
+                e.countries.clear();
+                e.sectors.clear();
+                e.roles.clear();
+                e.places.clear();
+                e.extra_keys.clear();
+                e.mentions = 0;
+                merges.push((i as u32, r));
+            }
+        }
+        if !merges.is_empty() {
+            self.reindex();
+        }
+        merges
+    }
+
+    /// The entity `id` stands for now: itself, or the one it was merged into.
+    pub fn resolve(&self, mut id: u32) -> u32 {
+        while let Some(next) = self.entities.get(id as usize).and_then(|e| e.merged_into) {
+            if next == id {
+                break;
+            }
+            id = next;
+        }
+        id
+    }
+
+    /// A knowledge base from its saved entities (as
+    /// [`entities`](Self::entities) holds them), indexes rebuilt.
+    pub fn from_entities(entities: Vec<Entity>) -> Self {
+        let mut kb = KnowledgeBase {
+            entities,
+            ..Default::default()
+        };
+        kb.reindex();
+        kb
+    }
+
+    /// Rebuilds the lookup indexes from the entities, in id order (merged
+    /// entities left out).
+    fn reindex(&mut self) {
+        self.by_first.clear();
+        self.by_last.clear();
+        self.by_place.clear();
+        for id in 0..self.entities.len() as u32 {
+            if self.entities[id as usize].merged_into.is_some() {
+                continue;
+            }
+            self.index(id);
+            let e = &self.entities[id as usize];
+            let (t, extra) = (e.etype, e.extra_keys.clone());
+            for k in extra {
+                for (map, w) in [
+                    (&mut self.by_first, first_word(&k).to_string()),
+                    (&mut self.by_last, last_word(&k).to_string()),
+                ] {
+                    let ids = map.entry((t, w)).or_default();
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            for &p in self.entities[id as usize].places.keys() {
+                self.by_place.entry(p).or_insert(id);
+            }
+        }
+    }
+
+    /// The merge decisions of consolidation over the entities of `scope`
+    /// (all when `None`): the root every entity joins (itself if none).
+    fn plan(&self, scope: Option<&BTreeSet<u32>>) -> Vec<u32> {
         let n = self.entities.len();
         let mut parent: Vec<u32> = (0..n as u32).collect();
         fn root(parent: &mut [u32], mut i: u32) -> u32 {
@@ -241,8 +368,11 @@ impl KnowledgeBase {
             }
             i
         }
+        let live = |i: u32| {
+            self.entities[i as usize].merged_into.is_none() && scope.is_none_or(|s| s.contains(&i))
+        };
         let mut order: Vec<u32> = (0..n as u32)
-            .filter(|&i| self.entities[i as usize].etype == EntityType::PER)
+            .filter(|&i| live(i) && self.entities[i as usize].etype == EntityType::PER)
             .collect();
         order.sort_by_key(|&i| (self.entities[i as usize].mentions, std::cmp::Reverse(i)));
         for &id in &order {
@@ -282,7 +412,11 @@ impl KnowledgeBase {
         // organisation is the better attested reading.
         for id in 0..n as u32 {
             let e = &self.entities[id as usize];
-            if e.etype != EntityType::PER || e.key.contains(' ') || parent[id as usize] != id {
+            if !live(id)
+                || e.etype != EntityType::PER
+                || e.key.contains(' ')
+                || parent[id as usize] != id
+            {
                 continue;
             }
             let cands: Vec<u32> = self
@@ -305,7 +439,8 @@ impl KnowledgeBase {
         // an article that names no Haftar in full) is that person.
         for id in 0..n as u32 {
             let e = &self.entities[id as usize];
-            if !matches!(e.etype, EntityType::ORG | EntityType::LOC)
+            if !live(id)
+                || !matches!(e.etype, EntityType::ORG | EntityType::LOC)
                 || e.key.contains(' ')
                 || e.place().is_some()
                 || parent[id as usize] != id
@@ -327,8 +462,11 @@ impl KnowledgeBase {
                 parent[id as usize] = c;
             }
         }
-        // Fold every entity into its root.
-        let roots: Vec<u32> = (0..n as u32).map(|i| root(&mut parent, i)).collect();
+        (0..n as u32).map(|i| root(&mut parent, i)).collect()
+    }
+
+    /// Folds the data of every entity into its root.
+    fn fold(&mut self, roots: &[u32]) {
         for (i, &r) in roots.iter().enumerate() {
             let r = r as usize;
             if r == i {
@@ -356,32 +494,6 @@ impl KnowledgeBase {
                 *target.places.entry(p).or_default() += v;
             }
         }
-        let mut remap = vec![0u32; n];
-        let mut kept = Vec::new();
-        for i in 0..n {
-            if roots[i] as usize == i {
-                remap[i] = kept.len() as u32;
-                kept.push(i);
-            }
-        }
-        for i in 0..n {
-            remap[i] = remap[roots[i] as usize];
-        }
-        let old = std::mem::take(&mut self.entities);
-        self.entities = kept.into_iter().map(|i| old[i].clone()).collect();
-        for (new_id, e) in self.entities.iter_mut().enumerate() {
-            e.id = new_id as u32;
-        }
-        self.by_first.clear();
-        self.by_last.clear();
-        self.by_place.clear();
-        for id in 0..self.entities.len() as u32 {
-            self.index(id);
-            for &p in self.entities[id as usize].places.keys() {
-                self.by_place.entry(p).or_insert(id);
-            }
-        }
-        remap
     }
 
     /// Adds the entities of one article; returns the knowledge-base id of each.
@@ -398,6 +510,8 @@ impl KnowledgeBase {
                     let id = self.entities.len() as u32;
                     self.entities.push(Entity {
                         id,
+                        merged_into: None,
+                        extra_keys: Vec::new(),
                         etype: d.etype,
                         name: d.name.clone(),
                         key: d.key.clone(),
@@ -417,6 +531,9 @@ impl KnowledgeBase {
             // A fuller form of the name is indexed too (the key stays the
             // first one seen, so NER boundary errors cannot drift it).
             if d.key != e.key && d.name.split_whitespace().count() > 1 {
+                if !e.extra_keys.contains(&d.key) {
+                    e.extra_keys.push(d.key.clone());
+                }
                 let k = d.key.clone();
                 for (map, w) in [
                     (&mut self.by_first, first_word(&k).to_string()),

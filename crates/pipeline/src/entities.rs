@@ -5,7 +5,7 @@
 use crate::annotate::field_text;
 use rasd_doc::{Article, Field};
 use rasd_entity::{resolve_document, EntityType, KnowledgeBase, Mention};
-use rasd_store::{ArticleEntities, EntityRecord, Store, StoreError};
+use rasd_store::{ArticleEntities, EntityRecord, KbUpdate, KeptState, Store, StoreError};
 use std::sync::OnceLock;
 
 /// Version of the entity annotations; older ones are redone by `process`.
@@ -174,6 +174,16 @@ fn place_cue(text: &str, start: usize) -> Option<(String, Option<&'static str>)>
 /// What a knowledge-base rebuild did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct KbSummary {
+    /// Linked to the kept knowledge base (else rebuilt from every article).
+    pub incremental: bool,
+    /// Articles whose entities were linked in this run.
+    pub articles: u64,
+    /// Entities merged into others (left as redirects) in this run.
+    pub merged: u64,
+    /// Entities whose name, English name, country or sector changed in
+    /// this run (the events naming them are updated).
+    #[serde(skip)]
+    pub renamed: Vec<i64>,
     pub entities: u64,
     pub persons: u64,
     pub organizations: u64,
@@ -182,14 +192,103 @@ pub struct KbSummary {
     pub seconds: f64,
 }
 
+/// Version of the knowledge-base state kept between runs (its format and the
+/// linking rules): a state of another version is rebuilt in full.
+pub const KB_STATE_VERSION: i64 = ENTITY_VERSION * 1000 + 1;
+
+/// The stored record of a knowledge-base entity (store id = index + 1).
+fn entity_record(e: &rasd_entity::Entity, gaz: &rasd_geo::Gazetteer) -> EntityRecord {
+    let place = e.place().and_then(|p| gaz.by_id(p));
+    let mut variants: Vec<(String, u32)> =
+        e.variants.iter().map(|(v, n)| (v.clone(), *n)).collect();
+    variants.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.chars().count().cmp(&b.0.chars().count()))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let name = e.display_name();
+    // Persons: the display name, else the most frequent variant of
+    // as many words whose every word is known.
+    let words = name.split_whitespace().count();
+    let name_en = rasd_entity::name_en(&name).or_else(|| {
+        variants
+            .iter()
+            .filter(|(v, _)| v.split_whitespace().count() == words)
+            .find_map(|(v, _)| rasd_entity::name_en(v))
+    });
+    // Actors carry CAMEO's alpha-3 country codes; places their
+    // gazetteer country in alpha-2, as GeoNames does.
+    let (country, evidence) = match (e.etype, place) {
+        (EntityType::LOC, Some(p)) => (
+            Some(p.country.clone()),
+            Some(format!("gazetteer: {} ({})", p.name_en, p.id)),
+        ),
+        (EntityType::LOC, None) => (None, None),
+        _ => (
+            e.country()
+                .map(|c| rasd_geo::iso3(c).unwrap_or(c).to_string()),
+            e.country_evidence().map(str::to_string),
+        ),
+    };
+    EntityRecord {
+        id: e.id as i64 + 1,
+        etype: e.etype.as_str().to_string(),
+        name,
+        name_en: match e.etype {
+            EntityType::LOC => place.map(|p| p.name_en.clone()),
+            EntityType::PER => name_en,
+            _ => None,
+        },
+        variants,
+        mentions: e.mentions,
+        country,
+        country_evidence: evidence,
+        sector: e.sector().map(|s| s.as_str().to_string()),
+        place_id: place.map(|p| p.id as i64),
+        lat: place.map(|p| p.lat),
+        lon: place.map(|p| p.lon),
+        articles: e.articles.iter().copied().collect(),
+        roles: e.roles.clone(),
+    }
+}
+
+/// Counts of the live (not merged) entities.
+fn kb_summary(kb: &KnowledgeBase, t0: std::time::Instant) -> KbSummary {
+    let gaz = rasd_geo::gazetteer();
+    let mut sum = KbSummary::default();
+    for e in kb.entities.iter().filter(|e| e.merged_into.is_none()) {
+        sum.entities += 1;
+        match e.etype {
+            EntityType::PER => sum.persons += 1,
+            EntityType::ORG => sum.organizations += 1,
+            EntityType::LOC => sum.places += 1,
+            EntityType::MISC => {}
+        }
+        sum.places_linked += e.place().and_then(|p| gaz.by_id(p)).is_some() as u64;
+    }
+    sum.seconds = t0.elapsed().as_secs_f64();
+    sum
+}
+
+fn kb_state(kb: &KnowledgeBase, last_article: i64) -> KeptState {
+    KeptState {
+        version: KB_STATE_VERSION,
+        last_article,
+        data: serde_json::to_vec(&kb.entities).expect("serialising plain data cannot fail"),
+    }
+}
+
 /// Rebuilds the knowledge base from every article's entities, in article id
-/// order (so the same store always gives the same entities and ids).
+/// order (so the same store always gives the same entities and ids), and
+/// keeps its state for [`update_knowledge_base`]. Ids are numbered anew.
 pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreError> {
     let t0 = std::time::Instant::now();
     let mut kb = KnowledgeBase::new();
     let mut links: Vec<(i64, u32, u32)> = Vec::new();
+    let mut last = 0;
     store.all_doc_entities(&mut |article, docs| {
         let ids = kb.add_document(article, &docs);
+        last = last.max(article);
         links.extend(
             ids.into_iter()
                 .enumerate()
@@ -201,80 +300,124 @@ pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreE
         l.2 = remap[l.2 as usize];
     }
     let gaz = rasd_geo::gazetteer();
-    let mut sum = KbSummary::default();
-    let records: Vec<EntityRecord> = kb
-        .entities
-        .iter()
-        .map(|e| {
-            let place = e.place().and_then(|p| gaz.by_id(p));
-            let mut variants: Vec<(String, u32)> =
-                e.variants.iter().map(|(v, n)| (v.clone(), *n)).collect();
-            variants.sort_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then_with(|| a.0.chars().count().cmp(&b.0.chars().count()))
-                    .then_with(|| a.0.cmp(&b.0))
-            });
-            let name = e.display_name();
-            // Persons: the display name, else the most frequent variant of
-            // as many words whose every word is known.
-            let words = name.split_whitespace().count();
-            let name_en = rasd_entity::name_en(&name).or_else(|| {
-                variants
-                    .iter()
-                    .filter(|(v, _)| v.split_whitespace().count() == words)
-                    .find_map(|(v, _)| rasd_entity::name_en(v))
-            });
-            // Actors carry CAMEO's alpha-3 country codes; places their
-            // gazetteer country in alpha-2, as GeoNames does.
-            let (country, evidence) = match (e.etype, place) {
-                (EntityType::LOC, Some(p)) => (
-                    Some(p.country.clone()),
-                    Some(format!("gazetteer: {} ({})", p.name_en, p.id)),
-                ),
-                (EntityType::LOC, None) => (None, None),
-                _ => (
-                    e.country()
-                        .map(|c| rasd_geo::iso3(c).unwrap_or(c).to_string()),
-                    e.country_evidence().map(str::to_string),
-                ),
-            };
-            sum.entities += 1;
-            match e.etype {
-                EntityType::PER => sum.persons += 1,
-                EntityType::ORG => sum.organizations += 1,
-                EntityType::LOC => sum.places += 1,
-                EntityType::MISC => {}
-            }
-            sum.places_linked += place.is_some() as u64;
-            EntityRecord {
-                id: e.id as i64 + 1,
-                etype: e.etype.as_str().to_string(),
-                name,
-                name_en: match e.etype {
-                    EntityType::LOC => place.map(|p| p.name_en.clone()),
-                    EntityType::PER => name_en,
-                    _ => None,
-                },
-                variants,
-                mentions: e.mentions,
-                country,
-                country_evidence: evidence,
-                sector: e.sector().map(|s| s.as_str().to_string()),
-                place_id: place.map(|p| p.id as i64),
-                lat: place.map(|p| p.lat),
-                lon: place.map(|p| p.lon),
-                articles: e.articles.iter().copied().collect(),
-                roles: e.roles.clone(),
-            }
-        })
-        .collect();
+    let records: Vec<EntityRecord> = kb.entities.iter().map(|e| entity_record(e, gaz)).collect();
     let links: Vec<(i64, u32, i64)> = links
         .into_iter()
         .map(|(a, i, id)| (a, i, id as i64 + 1))
         .collect();
+    let articles = links
+        .iter()
+        .map(|l| l.0)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     store.write_knowledge_base(&records, &links)?;
-    sum.seconds = t0.elapsed().as_secs_f64();
-    Ok(sum)
+    store.save_kb_state(&kb_state(&kb, last))?;
+    Ok(KbSummary {
+        articles: articles as u64,
+        ..kb_summary(&kb, t0)
+    })
+}
+
+/// Brings the knowledge base up to date with the articles added since it
+/// was last written, without rebuilding it: the kept state is loaded, the
+/// new articles' entities are linked in id order, consolidation runs for
+/// the entities they created, and only the entities touched are written; a merge
+/// leaves a redirect (`rasd entity OLD` shows the entity it went to), so no
+/// entity id changes. Falls back to [`rebuild_knowledge_base`] when there is
+/// no kept state, it is of another version, or articles it has read were
+/// annotated again since.
+pub fn update_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreError> {
+    let t0 = std::time::Instant::now();
+    let Some(state) = store.kb_state()?.filter(|s| s.version == KB_STATE_VERSION) else {
+        return rebuild_knowledge_base(store);
+    };
+    if store.unlinked_doc_entities_upto(state.last_article)? {
+        tracing::info!("knowledge base: articles read before were annotated again; rebuilding");
+        return rebuild_knowledge_base(store);
+    }
+    let entities: Vec<rasd_entity::Entity> = match serde_json::from_slice(&state.data) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::warn!(error = %e, "knowledge base: the kept state cannot be read; rebuilding");
+            return rebuild_knowledge_base(store);
+        }
+    };
+    let mut kb = KnowledgeBase::from_entities(entities);
+    let first_new = kb.entities.len() as u32;
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        "knowledge base: state loaded"
+    );
+    let mut links: Vec<(i64, u32, u32)> = Vec::new();
+    let mut touched = std::collections::BTreeSet::new();
+    let mut last = state.last_article;
+    store.doc_entities_after(state.last_article, &mut |article, docs| {
+        let ids = kb.add_document(article, &docs);
+        last = last.max(article);
+        touched.extend(ids.iter().copied());
+        links.extend(
+            ids.into_iter()
+                .enumerate()
+                .map(|(idx, id)| (article, idx as u32, id)),
+        );
+    })?;
+    if links.is_empty() {
+        return Ok(KbSummary {
+            incremental: true,
+            ..kb_summary(&kb, t0)
+        });
+    }
+    let articles = links
+        .iter()
+        .map(|l| l.0)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let merges = kb.consolidate_new(first_new);
+    let mut changed: std::collections::BTreeSet<u32> =
+        touched.iter().map(|&id| kb.resolve(id)).collect();
+    changed.extend(merges.iter().map(|&(_, into)| kb.resolve(into)));
+    let gaz = rasd_geo::gazetteer();
+    let records: Vec<EntityRecord> = changed
+        .iter()
+        .map(|&id| entity_record(&kb.entities[id as usize], gaz))
+        .collect();
+    let mut renamed = Vec::new();
+    for r in &records {
+        if let Some(old) = store.entity(r.id)?.filter(|o| o.id == r.id) {
+            if (&old.name, &old.name_en, &old.country, &old.sector)
+                != (&r.name, &r.name_en, &r.country, &r.sector)
+            {
+                renamed.push(r.id);
+            }
+        }
+    }
+    let merges: Vec<(i64, i64)> = merges
+        .iter()
+        .map(|&(from, _)| (from as i64 + 1, kb.resolve(from) as i64 + 1))
+        .collect();
+    let links: Vec<(i64, u32, i64)> = links
+        .into_iter()
+        .map(|(a, i, id)| (a, i, kb.resolve(id) as i64 + 1))
+        .collect();
+    store.update_knowledge_base(&KbUpdate {
+        entities: &records,
+        merges: &merges,
+        links: &links,
+        state: &kb_state(&kb, last),
+    })?;
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        new_links = links.len(),
+        merges = merges.len(),
+        "knowledge base: updated"
+    );
+    Ok(KbSummary {
+        incremental: true,
+        articles: articles as u64,
+        merged: merges.len() as u64,
+        renamed,
+        ..kb_summary(&kb, t0)
+    })
 }
 
 #[cfg(test)]

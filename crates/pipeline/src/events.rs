@@ -13,12 +13,12 @@ use rasd_entity::EntityType;
 use rasd_event::filter::{ActorKind, ActorView, DocView, MentionView};
 use rasd_event::{extract, ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
 use rasd_store::{
-    ArticleQuery, EntityRecord, EventActor, EventMentionRecord, EventPlace, EventRecord, Store,
-    StoreError, StoredDocEntity,
+    ArticleQuery, DerivedStage, EntityRecord, EventActor, EventMentionRecord, EventPlace,
+    EventRecord, EventState, StageMark, Store, StoreError, StoredDocEntity,
 };
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 /// Mentions below this confidence are not kept (generic nouns with no
@@ -765,6 +765,24 @@ fn domain_of(a: &Article) -> Option<Domain> {
 
 /// An actor slot as an event actor: the entity with its knowledge-base
 /// name and codes (the article's own when `kb` lacks it), or a country.
+/// An entity actor's name, English name, country and sector as the
+/// knowledge base gives them now (a sector the entity lacks stays).
+fn actor_from_kb(a: &mut EventActor, k: &EntityRecord) {
+    a.name = k.name.clone();
+    a.name_en = k.name_en.clone();
+    a.country = if k.etype == "LOC" {
+        k.country
+            .as_deref()
+            .and_then(rasd_geo::iso3)
+            .map(str::to_string)
+    } else {
+        k.country.clone()
+    };
+    if k.sector.is_some() {
+        a.sector = k.sector.clone();
+    }
+}
+
 pub fn resolve_actor(
     slot: Option<&Slot>,
     entities: &[StoredDocEntity],
@@ -791,25 +809,17 @@ pub fn resolve_actor(
                     .first()
                     .map(|(c, _)| rasd_geo::iso3(c).unwrap_or(c).to_string())
             };
-            Some(EventActor {
+            let mut a = EventActor {
                 entity: d.kb_id,
-                name: k
-                    .map(|k| k.name.clone())
-                    .unwrap_or_else(|| d.entity.name.clone()),
-                name_en: k.and_then(|k| k.name_en.clone()),
-                country: match k {
-                    Some(k) if k.etype == "LOC" => k
-                        .country
-                        .as_deref()
-                        .and_then(rasd_geo::iso3)
-                        .map(str::to_string),
-                    Some(k) => k.country.clone(),
-                    None => doc_country(),
-                },
-                sector: k
-                    .and_then(|k| k.sector.clone())
-                    .or_else(|| d.entity.sector.map(|s| s.as_str().to_string())),
-            })
+                name: d.entity.name.clone(),
+                name_en: None,
+                country: doc_country(),
+                sector: d.entity.sector.map(|s| s.as_str().to_string()),
+            };
+            if let Some(k) = k {
+                actor_from_kb(&mut a, k);
+            }
+            Some(a)
         }
         Slot::Country(code, text) => Some(EventActor {
             entity: None,
@@ -980,6 +990,58 @@ pub fn corpus_predictions(title: &str, sentence: &str) -> Vec<rasd_event::corpus
         .collect()
 }
 
+/// The merge key of an event mention: mentions with one key are one event.
+/// Actors are `E{entity id}`, `C{country}`, `N{name}` or `-`; without both
+/// actors the place tells events apart, and without a date the article.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
+struct EventKey {
+    etype: EventType,
+    negated: bool,
+    intent: bool,
+    source: String,
+    target: String,
+    place: Option<String>,
+    article: Option<i64>,
+    date: String,
+}
+
+impl EventKey {
+    /// One meeting is one event whichever side the sentence names first.
+    fn canonical(mut self) -> Self {
+        if symmetric(self.etype) && self.target < self.source && self.target != "-" {
+            std::mem::swap(&mut self.source, &mut self.target);
+        }
+        self
+    }
+
+    /// The key as the store keeps it.
+    fn text(&self) -> String {
+        serde_json::to_string(self).expect("serialising plain data cannot fail")
+    }
+
+    /// The key with the entities merged into others (`old → new`)
+    /// replaced; `None` when it names none of them.
+    fn redirected(&self, merged: &HashMap<i64, i64>) -> Option<EventKey> {
+        let to = |s: &str, prefix: &str| -> Option<String> {
+            let id: i64 = s.strip_prefix(prefix)?.parse().ok()?;
+            merged.get(&id).map(|n| format!("{prefix}{n}"))
+        };
+        let mut k = self.clone();
+        let mut hit = false;
+        for s in [&mut k.source, &mut k.target] {
+            if let Some(n) = to(s, "E") {
+                *s = n;
+                hit = true;
+            }
+        }
+        if let Some(n) = k.place.as_deref().and_then(|p| to(p, "@E")) {
+            k.place = Some(n);
+            hit = true;
+        }
+        hit.then(|| k.canonical())
+    }
+}
+
 /// An event being merged from its mentions.
 struct Merging {
     rec: EventRecord,
@@ -989,15 +1051,90 @@ struct Merging {
     places: Vec<(EventPlace, u32)>,
 }
 
-/// What an event rebuild did.
+impl Merging {
+    fn from_stored(rec: EventRecord, st: EventState) -> Self {
+        Merging {
+            rec,
+            publishers: st.publishers.into_iter().collect(),
+            places: st.places,
+        }
+    }
+
+    /// Adds the mentions of another event of the same key.
+    fn absorb(&mut self, other: Merging) {
+        let Merging {
+            rec,
+            publishers,
+            places,
+        } = other;
+        if self.rec.mode.is_none() {
+            self.rec.mode = rec.mode;
+        }
+        if rec.date_source.as_deref() == Some("text") {
+            self.rec.date_source = rec.date_source;
+        }
+        for (p, w) in places {
+            match self.places.iter_mut().find(|(q, _)| *q == p) {
+                Some(slot) => slot.1 += w,
+                None => self.places.push((p, w)),
+            }
+        }
+        self.rec.confidence = self.rec.confidence.max(rec.confidence);
+        self.rec.mentions.extend(rec.mentions);
+        for a in rec.articles {
+            if !self.rec.articles.contains(&a) {
+                self.rec.articles.push(a);
+            }
+        }
+        self.publishers.extend(publishers);
+    }
+
+    /// The record with its counts and place, and the state kept to merge
+    /// later mentions into it.
+    fn finish(self, key: &EventKey) -> (EventRecord, EventState) {
+        let Merging {
+            mut rec,
+            publishers,
+            places,
+        } = self;
+        rec.articles.sort_unstable();
+        rec.num_articles = rec.articles.len() as u32;
+        rec.num_sources = publishers.len() as u32;
+        // The place most mentions give (the first seen of equals).
+        rec.place = places
+            .iter()
+            .rev()
+            .max_by_key(|(_, n)| *n)
+            .map(|(p, _)| p.clone());
+        let st = EventState {
+            key: key.text(),
+            publishers: publishers.into_iter().collect(),
+            places,
+        };
+        (rec, st)
+    }
+}
+
+/// What an event rebuild or update did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct EventSummary {
+    /// Merged into the kept events (else rebuilt from every article).
+    pub incremental: bool,
+    /// Articles coded in this run.
+    pub articles: u64,
     pub mentions: u64,
+    /// Events in the store after the run.
     pub events: u64,
-    /// Events reported by more than one article.
+    /// Events reported by more than one article (after a rebuild).
     pub multi_article: u64,
+    /// Events new or changed in this run (an update).
+    pub changed: u64,
     pub seconds: f64,
 }
+
+/// Version of the kept event state (the merge key and the coding): events
+/// kept by another version are rebuilt in full.
+pub const EVENT_STATE_VERSION: i64 = 1;
 
 /// Types whose two actors play the same part: one meeting is one event
 /// whichever side the sentence names first.
@@ -1012,20 +1149,28 @@ struct Loaded {
     timexes: Vec<TimeMention>,
 }
 
-/// Codes every stored article and merges the mentions into events.
-pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError> {
-    let t0 = Instant::now();
+/// The knowledge base's entities by id.
+fn kb_records(store: &dyn Store) -> Result<HashMap<i64, EntityRecord>, StoreError> {
     let mut kb: HashMap<i64, EntityRecord> = HashMap::new();
     store.entities(&mut |e| {
         kb.insert(e.id, e);
         true
     })?;
-    // Merge key → the event under construction.
-    type Key = (EventType, bool, bool, String, String, String);
-    let mut merged: BTreeMap<Key, Merging> = BTreeMap::new();
-    let mut sum = EventSummary::default();
-    // The articles in pages of 500, each read once.
-    let mut after = 0;
+    Ok(kb)
+}
+
+/// Codes the stored articles after `after` in id order (in pages of 500,
+/// each read once, coded in parallel) and hands every mention, with its
+/// merge key, to `each`. Returns the number of articles coded and the last
+/// article id.
+fn code_articles(
+    store: &dyn Store,
+    after: i64,
+    kb: &HashMap<i64, EntityRecord>,
+    each: &mut dyn FnMut(EventKey, Merging),
+) -> Result<(u64, i64), StoreError> {
+    let mut after = after;
+    let mut articles = 0;
     loop {
         let mut page = Vec::with_capacity(500);
         let q = ArticleQuery {
@@ -1039,6 +1184,7 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
         })?;
         let Some(&(last, _)) = page.last() else { break };
         after = last;
+        articles += page.len() as u64;
         let mut loaded = Vec::with_capacity(page.len());
         for (id, article) in page {
             loaded.push(Loaded {
@@ -1063,146 +1209,323 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
             let publisher = crate::annotate::publisher(&l.article)
                 .unwrap_or_else(|| format!("article {}", l.id));
             for ev in evs {
-                sum.mentions += 1;
-                let actor = |s: &Option<Slot>| resolve_actor(s.as_ref(), &l.entities, &kb);
-                let source = actor(&ev.source);
-                let target = actor(&ev.target);
-                let akey = |a: &Option<EventActor>| match a {
-                    Some(EventActor {
-                        entity: Some(id), ..
-                    }) => format!("E{id}"),
-                    Some(EventActor {
-                        country: Some(c), ..
-                    }) => format!("C{c}"),
-                    Some(a) => format!("N{}", a.name),
-                    None => "-".to_string(),
-                };
-                let (mut ks, mut kt) = (akey(&source), akey(&target));
-                if symmetric(ev.etype) && kt < ks && kt != "-" {
-                    std::mem::swap(&mut ks, &mut kt);
-                }
-                let date = ev.date.clone();
-                // Without both actors the place tells events apart; without
-                // a date nothing says two reports are of one event.
-                if source.is_none() || target.is_none() {
-                    let p = ev.place.and_then(|i| l.entities.get(i));
-                    let pk = match p {
-                        Some(d) => d
-                            .kb_id
-                            .map(|id| format!("@E{id}"))
-                            .unwrap_or_else(|| format!("@{}", d.entity.key)),
-                        None => "@-".to_string(),
-                    };
-                    kt.push_str(&pk);
-                }
-                if date.is_none() {
-                    kt.push_str(&format!("#article{}", l.id));
-                }
-                let key: Key = (
-                    ev.etype,
-                    ev.negated,
-                    ev.intent,
-                    ks,
-                    kt,
-                    date.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
-                );
-                let place = ev.place.and_then(|i| resolve_place(i, &l.entities));
-                let text = field_text(&l.article, ev.field).unwrap_or("");
-                let mention = EventMentionRecord {
-                    article: l.id,
-                    field: ev.field.as_str().to_string(),
-                    sentence: [ev.sentence.0, ev.sentence.1],
-                    trigger: [ev.trigger.0, ev.trigger.1],
-                    text: text
-                        .get(ev.sentence.0..ev.sentence.1)
-                        .unwrap_or("")
-                        .trim()
-                        .to_string(),
-                    trigger_text: text
-                        .get(ev.trigger.0..ev.trigger.1)
-                        .unwrap_or("")
-                        .to_string(),
-                    confidence: ev.confidence,
-                };
-                let slot = merged.entry(key).or_insert_with(|| Merging {
-                    rec: EventRecord {
-                        id: 0,
-                        etype: ev.etype.as_str().to_string(),
-                        mode: ev.mode.clone(),
-                        intent: ev.intent,
-                        negated: ev.negated,
-                        source: source.clone(),
-                        target: target.clone(),
-                        place: None,
-                        date: date.as_ref().map(|d| d.0.clone()),
-                        date_grain: date.as_ref().map(|d| d.1.clone()),
-                        date_source: date.as_ref().map(|d| d.2.to_string()),
-                        mentions: Vec::new(),
-                        articles: Vec::new(),
-                        num_sources: 0,
-                        num_articles: 0,
-                        confidence: 0.0,
-                    },
-                    publishers: BTreeSet::new(),
-                    places: Vec::new(),
-                });
-                let Merging {
-                    rec,
-                    publishers,
-                    places,
-                } = slot;
-                if rec.mode.is_none() {
-                    rec.mode = ev.mode.clone();
-                }
-                if date.as_ref().is_some_and(|d| d.2 == "text") {
-                    rec.date_source = Some("text".into());
-                }
-                // A place the sentence names outweighs the article's focus.
-                if let Some(p) = place {
-                    let weight = if ev.place_in_sentence { 3 } else { 1 };
-                    match places.iter_mut().find(|(q, _)| *q == p) {
-                        Some(slot) => slot.1 += weight,
-                        None => places.push((p, weight)),
-                    }
-                }
-                rec.confidence = rec.confidence.max(ev.confidence);
-                rec.mentions.push(mention);
-                if !rec.articles.contains(&l.id) {
-                    rec.articles.push(l.id);
-                }
-                publishers.insert(publisher.clone());
+                let (key, m) = mention_event(l, &ev, kb, &publisher);
+                each(key, m);
             }
         }
     }
-    let mut events: Vec<EventRecord> = merged
-        .into_values()
-        .map(|m| {
-            let Merging {
-                mut rec,
-                publishers,
-                places,
-            } = m;
-            rec.articles.sort_unstable();
-            rec.num_articles = rec.articles.len() as u32;
-            rec.num_sources = publishers.len() as u32;
-            // The place most mentions give (the first seen of equals).
-            rec.place = places
-                .into_iter()
-                .rev()
-                .max_by_key(|(_, n)| *n)
-                .map(|(p, _)| p);
-            rec
-        })
-        .collect();
-    events.sort_by(|a, b| {
+    Ok((articles, after))
+}
+
+/// One coded mention as an event of its own, with its merge key.
+fn mention_event(
+    l: &Loaded,
+    ev: &ArticleEvent,
+    kb: &HashMap<i64, EntityRecord>,
+    publisher: &str,
+) -> (EventKey, Merging) {
+    let actor = |s: &Option<Slot>| resolve_actor(s.as_ref(), &l.entities, kb);
+    let source = actor(&ev.source);
+    let target = actor(&ev.target);
+    let akey = |a: &Option<EventActor>| match a {
+        Some(EventActor {
+            entity: Some(id), ..
+        }) => format!("E{id}"),
+        Some(EventActor {
+            country: Some(c), ..
+        }) => format!("C{c}"),
+        Some(a) => format!("N{}", a.name),
+        None => "-".to_string(),
+    };
+    let date = ev.date.clone();
+    // Without both actors the place tells events apart; without a date
+    // nothing says two reports are of one event.
+    let place_key = (source.is_none() || target.is_none()).then(|| {
+        match ev.place.and_then(|i| l.entities.get(i)) {
+            Some(d) => d
+                .kb_id
+                .map(|id| format!("@E{id}"))
+                .unwrap_or_else(|| format!("@{}", d.entity.key)),
+            None => "@-".to_string(),
+        }
+    });
+    let key = EventKey {
+        etype: ev.etype,
+        negated: ev.negated,
+        intent: ev.intent,
+        source: akey(&source),
+        target: akey(&target),
+        place: place_key,
+        article: date.is_none().then_some(l.id),
+        date: date.as_ref().map(|d| d.0.clone()).unwrap_or_default(),
+    }
+    .canonical();
+    let place = ev.place.and_then(|i| resolve_place(i, &l.entities));
+    let text = field_text(&l.article, ev.field).unwrap_or("");
+    let mention = EventMentionRecord {
+        article: l.id,
+        field: ev.field.as_str().to_string(),
+        sentence: [ev.sentence.0, ev.sentence.1],
+        trigger: [ev.trigger.0, ev.trigger.1],
+        text: text
+            .get(ev.sentence.0..ev.sentence.1)
+            .unwrap_or("")
+            .trim()
+            .to_string(),
+        trigger_text: text
+            .get(ev.trigger.0..ev.trigger.1)
+            .unwrap_or("")
+            .to_string(),
+        confidence: ev.confidence,
+    };
+    let places = place
+        .map(|p| vec![(p, if ev.place_in_sentence { 3 } else { 1 })])
+        .unwrap_or_default();
+    let m = Merging {
+        rec: EventRecord {
+            id: 0,
+            etype: ev.etype.as_str().to_string(),
+            mode: ev.mode.clone(),
+            intent: ev.intent,
+            negated: ev.negated,
+            source,
+            target,
+            place: None,
+            date: date.as_ref().map(|d| d.0.clone()),
+            date_grain: date.as_ref().map(|d| d.1.clone()),
+            date_source: date.as_ref().map(|d| d.2.to_string()),
+            mentions: vec![mention],
+            articles: vec![l.id],
+            num_sources: 0,
+            num_articles: 0,
+            confidence: ev.confidence,
+        },
+        publishers: BTreeSet::from([publisher.to_string()]),
+        places,
+    };
+    (key, m)
+}
+
+/// Codes every stored article and merges the mentions into events; the
+/// events are numbered anew in date order, and the state that later
+/// [`update_events`] runs merge into is kept.
+pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError> {
+    let t0 = Instant::now();
+    let kb = kb_records(store)?;
+    let mut merged: BTreeMap<EventKey, Merging> = BTreeMap::new();
+    let mut sum = EventSummary::default();
+    let (articles, last) = code_articles(store, 0, &kb, &mut |key, m| {
+        sum.mentions += 1;
+        match merged.get_mut(&key) {
+            Some(e) => e.absorb(m),
+            None => {
+                merged.insert(key, m);
+            }
+        }
+    })?;
+    sum.articles = articles;
+    let mut events: Vec<(EventRecord, EventState)> =
+        merged.into_iter().map(|(k, m)| m.finish(&k)).collect();
+    events.sort_by(|(a, _), (b, _)| {
         (&a.date, a.articles.first(), &a.etype).cmp(&(&b.date, b.articles.first(), &b.etype))
     });
-    for (i, e) in events.iter_mut().enumerate() {
+    for (i, (e, _)) in events.iter_mut().enumerate() {
         e.id = i as i64 + 1;
     }
     sum.events = events.len() as u64;
-    sum.multi_article = events.iter().filter(|e| e.num_articles > 1).count() as u64;
-    store.write_events(&events)?;
+    sum.multi_article = events.iter().filter(|(e, _)| e.num_articles > 1).count() as u64;
+    store.write_events(&events, &StageMark::new(EVENT_STATE_VERSION, last))?;
+    sum.seconds = t0.elapsed().as_secs_f64();
+    Ok(sum)
+}
+
+/// Brings the events up to date with the articles added since they were
+/// last written, without recoding the others: the new articles are coded,
+/// and each mention joins the kept event of its key or starts a new one
+/// (with the next id); events whose actor or place entity was merged into
+/// another are keyed anew, and two events that then share a key become one,
+/// the later id left as a redirect to the earlier. Falls back to
+/// [`rebuild_events`] when there is no kept state of this version.
+///
+/// `renamed`: entities whose name, English name, country or sector the
+/// knowledge base changed since; the events they act in take the new ones,
+/// as a rebuild would give them.
+pub fn update_events(store: &mut dyn Store, renamed: &[i64]) -> Result<EventSummary, StoreError> {
+    let t0 = Instant::now();
+    let Some(mark) = store
+        .stage_mark(DerivedStage::Events)?
+        .filter(|m| m.version == EVENT_STATE_VERSION)
+    else {
+        return rebuild_events(store);
+    };
+    let kb = kb_records(store)?;
+    // The kept keys, and the events to be written.
+    let mut keys: HashMap<EventKey, i64> = HashMap::new();
+    let mut bad = 0;
+    store.event_keys(&mut |id, k| match serde_json::from_str::<EventKey>(k) {
+        Ok(k) => {
+            keys.insert(k, id);
+        }
+        Err(_) => bad += 1,
+    })?;
+    if bad > 0 {
+        tracing::warn!(bad, "events: kept keys cannot be read; rebuilding");
+        return rebuild_events(store);
+    }
+    let mut next_id = keys.values().copied().max().unwrap_or(0) + 1;
+    let mut open: BTreeMap<i64, (EventKey, Merging)> = BTreeMap::new();
+    let mut redirects: Vec<(i64, i64)> = Vec::new();
+    let mut sum = EventSummary {
+        incremental: true,
+        ..Default::default()
+    };
+    let load = |store: &dyn Store, id: i64| -> Result<Option<Merging>, StoreError> {
+        Ok(store
+            .event_state(id)?
+            .map(|(rec, st)| Merging::from_stored(rec, st)))
+    };
+    // Entities merged since: their events are keyed anew.
+    let merged_entities: HashMap<i64, i64> = store.entity_redirects()?.into_iter().collect();
+    if !merged_entities.is_empty() {
+        let mut moves: Vec<(EventKey, EventKey, i64)> = keys
+            .iter()
+            .filter_map(|(k, &id)| k.redirected(&merged_entities).map(|n| (k.clone(), n, id)))
+            .collect();
+        moves.sort_by_key(|m| m.2);
+        for (old_key, new_key, id) in moves {
+            keys.remove(&old_key);
+            let Some(mut m) = load(store, id)? else {
+                continue;
+            };
+            let fix = |a: &mut Option<EventActor>| {
+                if let Some(EventActor {
+                    entity: Some(e), ..
+                }) = a
+                {
+                    if let Some(&to) = merged_entities.get(e) {
+                        *a = kb.get(&to).map(|r| EventActor {
+                            entity: Some(to),
+                            name: r.name.clone(),
+                            ..a.clone().expect("matched Some")
+                        });
+                    }
+                }
+            };
+            fix(&mut m.rec.source);
+            fix(&mut m.rec.target);
+            match keys.get(&new_key).copied() {
+                Some(into) if into != id => {
+                    // Two events are now one: the earlier id stays.
+                    let (keep, gone) = (into.min(id), into.max(id));
+                    let mut base = match open.remove(&keep) {
+                        Some((_, b)) => b,
+                        None => match load(store, keep)? {
+                            Some(b) => b,
+                            None => continue,
+                        },
+                    };
+                    let other = if gone == id {
+                        m
+                    } else {
+                        match open.remove(&gone) {
+                            Some((_, b)) => b,
+                            None => load(store, gone)?.unwrap_or(m),
+                        }
+                    };
+                    base.absorb(other);
+                    base.rec.id = keep;
+                    keys.insert(new_key.clone(), keep);
+                    open.insert(keep, (new_key, base));
+                    redirects.push((gone, keep));
+                }
+                _ => {
+                    keys.insert(new_key.clone(), id);
+                    open.insert(id, (new_key, m));
+                }
+            }
+        }
+    }
+    // Actors the knowledge base renamed.
+    if !renamed.is_empty() {
+        let renamed: HashSet<String> = renamed.iter().map(|id| format!("E{id}")).collect();
+        let mut ids: Vec<i64> = keys
+            .iter()
+            .filter(|(k, _)| renamed.contains(&k.source) || renamed.contains(&k.target))
+            .map(|(_, &id)| id)
+            .filter(|id| !open.contains_key(id))
+            .collect();
+        ids.sort_unstable();
+        for id in ids {
+            let Some(mut m) = load(store, id)? else {
+                continue;
+            };
+            let mut changed = false;
+            for a in [&mut m.rec.source, &mut m.rec.target].into_iter().flatten() {
+                if let Some(k) = a.entity.and_then(|e| kb.get(&e)) {
+                    let before = a.clone();
+                    actor_from_kb(a, k);
+                    changed |= *a != before;
+                }
+            }
+            if changed {
+                let key = keys
+                    .iter()
+                    .find(|(_, &v)| v == id)
+                    .map(|(k, _)| k.clone())
+                    .expect("the key of a kept event");
+                open.insert(id, (key, m));
+            }
+        }
+    }
+    // The new articles.
+    let mut pending: Vec<(EventKey, Merging)> = Vec::new();
+    let (articles, last) = code_articles(store, mark.last_article, &kb, &mut |key, m| {
+        pending.push((key, m));
+    })?;
+    sum.articles = articles;
+    for (key, m) in pending {
+        sum.mentions += 1;
+        let id = match keys.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = next_id;
+                next_id += 1;
+                keys.insert(key.clone(), id);
+                id
+            }
+        };
+        if let Some((_, e)) = open.get_mut(&id) {
+            e.absorb(m);
+            continue;
+        }
+        let e = match load(store, id)? {
+            Some(mut e) => {
+                e.absorb(m);
+                e
+            }
+            None => {
+                let mut m = m;
+                m.rec.id = id;
+                m
+            }
+        };
+        open.insert(id, (key, e));
+    }
+    sum.changed = open.len() as u64;
+    let events: Vec<(EventRecord, EventState)> = open
+        .into_iter()
+        .map(|(id, (k, m))| {
+            let (mut rec, st) = m.finish(&k);
+            rec.id = id;
+            (rec, st)
+        })
+        .collect();
+    store.upsert_events(
+        &events,
+        &redirects,
+        &StageMark::new(EVENT_STATE_VERSION, last.max(mark.last_article)),
+    )?;
+    sum.events = keys.len() as u64;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
 }

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod events;
 pub mod export;
 pub mod stories;
+pub mod watch;
 
 use rasd_doc::TimeMention;
 use rasd_ingest::source::{self, Leaf};
@@ -175,7 +176,15 @@ pub fn ingest(
 ) -> Result<Summary, StoreError> {
     let (leaves, list_errors) = source::list(paths, opts.max_file_size);
     let read = |w: &[Leaf]| read_window(w, opts.max_file_size);
-    ingest_leaves(store, leaves, list_errors, &read, opts, progress)
+    ingest_leaves(
+        store,
+        leaves,
+        list_errors,
+        &read,
+        opts,
+        progress,
+        &|_, _| {},
+    )
 }
 
 /// Ingests documents given in memory, each with the name it is stored under
@@ -185,6 +194,22 @@ pub fn ingest_documents(
     docs: Vec<(String, Vec<u8>)>,
     opts: &IngestOptions,
     progress: &dyn Progress,
+) -> Result<Summary, StoreError> {
+    ingest_documents_amended(store, docs, opts, progress, &|_, _| {})
+}
+
+/// Changes a caller makes to a parsed document, by its name, before it is
+/// annotated and stored: a feed fills in what its item knows and the page
+/// does not say (the publication date, the page's URL).
+pub type Amend<'a> = dyn Fn(&str, &mut Parsed) + Sync + 'a;
+
+/// [`ingest_documents`], with `amend` applied to each parsed document.
+pub fn ingest_documents_amended(
+    store: &mut dyn Store,
+    docs: Vec<(String, Vec<u8>)>,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+    amend: &Amend,
 ) -> Result<Summary, StoreError> {
     let leaves: Vec<Leaf> = docs
         .iter()
@@ -215,7 +240,7 @@ pub fn ingest_documents(
             })
             .collect()
     };
-    ingest_leaves(store, leaves, Vec::new(), &read, opts, progress)
+    ingest_leaves(store, leaves, Vec::new(), &read, opts, progress, amend)
 }
 
 type ReadWindow<'a> = dyn Fn(&[Leaf]) -> Vec<Result<Vec<u8>, InputError>> + 'a;
@@ -227,6 +252,7 @@ fn ingest_leaves(
     read: &ReadWindow,
     opts: &IngestOptions,
     progress: &dyn Progress,
+    amend: &Amend,
 ) -> Result<Summary, StoreError> {
     let t0 = Instant::now();
     let mut sum = Summary::default();
@@ -263,29 +289,34 @@ fn ingest_leaves(
                 Ok((_, bytes)) if status.as_ref().is_some_and(|s| s.complete) => Work::Known {
                     size: bytes.len() as u64,
                 },
-                Ok((sha, bytes)) => match parse_document(&bytes, &leaf.path, &opts.parse) {
-                    Ok(parsed) => Work::Parsed {
-                        sha,
-                        size: bytes.len() as u64,
-                        raw_deflated: rasd_store::compress(&bytes),
-                        timexes: parsed
-                            .articles
-                            .iter()
-                            .map(|a| annotate::time_mentions(a, opts.prefer))
-                            .collect(),
-                        entities: if opts.entities {
-                            parsed
+                Ok((sha, bytes)) => {
+                    match parse_document(&bytes, &leaf.path, &opts.parse).map(|mut p| {
+                        amend(&leaf.path, &mut p);
+                        p
+                    }) {
+                        Ok(parsed) => Work::Parsed {
+                            sha,
+                            size: bytes.len() as u64,
+                            raw_deflated: rasd_store::compress(&bytes),
+                            timexes: parsed
                                 .articles
                                 .iter()
-                                .map(entities::article_entities)
-                                .collect()
-                        } else {
-                            Vec::new()
+                                .map(|a| annotate::time_mentions(a, opts.prefer))
+                                .collect(),
+                            entities: if opts.entities {
+                                parsed
+                                    .articles
+                                    .iter()
+                                    .map(entities::article_entities)
+                                    .collect()
+                            } else {
+                                Vec::new()
+                            },
+                            parsed,
                         },
-                        parsed,
-                    },
-                    Err(e) => Work::Failed(e),
-                },
+                        Err(e) => Work::Failed(e),
+                    }
+                }
             })
             .collect();
         for ((w, leaf), status) in work.into_iter().zip(window).zip(known) {
@@ -410,16 +441,39 @@ pub struct Derived {
 pub fn derive(store: &mut dyn Store, entities: bool) -> Result<Derived, StoreError> {
     let t0 = Instant::now();
     let knowledge_base = if entities {
-        Some(entities::rebuild_knowledge_base(store)?)
+        Some(entities::update_knowledge_base(store)?)
     } else {
         None
     };
     let duplicates = dedup::update_duplicates(store, false)?;
     let events = if entities {
-        Some(events::rebuild_events(store)?)
+        let renamed = knowledge_base
+            .as_ref()
+            .map(|k| k.renamed.as_slice())
+            .unwrap_or_default();
+        Some(events::update_events(store, renamed)?)
     } else {
         None
     };
+    let stories = stories::update_stories(store)?;
+    Ok(Derived {
+        knowledge_base,
+        duplicates,
+        events,
+        stories,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// Rebuilds the stages that read across articles from every stored article:
+/// the knowledge base (ids numbered anew, redirects dropped), near-duplicates
+/// of articles not yet checked, events and stories. Ingest only updates them;
+/// this is the periodic global pass (`rasd rebuild`).
+pub fn rebuild(store: &mut dyn Store) -> Result<Derived, StoreError> {
+    let t0 = Instant::now();
+    let knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
+    let duplicates = dedup::update_duplicates(store, false)?;
+    let events = Some(events::rebuild_events(store)?);
     let stories = stories::rebuild_stories(store)?;
     Ok(Derived {
         knowledge_base,
@@ -547,8 +601,12 @@ pub fn process(
         |e| e.mentions.len(),
     )?;
     (sum.entity_articles, sum.mentions) = (n, m);
-    if sum.entity_articles > 0 || force {
+    if force {
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
+    } else if sum.entity_articles > 0 {
+        // Incremental when only new articles were annotated; a full rebuild
+        // when articles already in the knowledge base were annotated again.
+        sum.knowledge_base = Some(entities::update_knowledge_base(store)?);
     }
     let dups = dedup::update_duplicates(store, force)?;
     // Event dates come from the time expressions, actors from the entities.

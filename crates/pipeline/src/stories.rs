@@ -6,17 +6,27 @@
 
 use crate::annotate::publisher;
 use rasd_dedup::group_duplicates;
-use rasd_store::{ArticleQuery, EntityRecord, Store, StoreError, StoryEntity, StoryRecord};
-use rasd_story::{cosine, term_counts, ArticleInput, Clusterer, Params};
+use rasd_store::{
+    ArticleQuery, EntityRecord, KeptState, Store, StoreError, StoryEntity, StoryRecord,
+};
+use rasd_story::{
+    cosine, headline, lead, term_counts, title_key, ArticleInput, Clusterer, HeadlineMember,
+    Params, LEAD_WORDS,
+};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 /// What a story rebuild did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StorySummary {
+    /// Continued from the kept clusterer (else rebuilt from every article).
+    pub incremental: bool,
+    /// Articles clustered in this run.
     pub articles: u64,
+    /// Stories written in this run (an update: those new articles joined).
+    pub changed: u64,
     pub stories: u64,
     /// Stories of two articles or more.
     pub multi_article_stories: u64,
@@ -44,108 +54,150 @@ struct Gathered {
     publisher: Option<String>,
     body_len: usize,
     terms: Vec<(String, u32)>,
+    title: Option<String>,
+    /// The first sentence of the body, cut (the headline's fallback).
+    lead: String,
 }
 
-/// Rebuilds all stories from the store.
-pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError> {
-    let t0 = Instant::now();
-    // Bodies, read in id order and reduced to terms in parallel chunks.
+/// Version of the story stage's kept state (the clusterer's and the
+/// headline's): a state of another version is rebuilt in full.
+pub const STORY_STATE_VERSION: i64 = 1;
+
+/// What the story stage keeps between runs.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct StoryStage {
+    /// [`Clusterer::save`].
+    clusterer: Vec<u8>,
+    /// Title key → (last story it was seen in, number of stories): titles in
+    /// several stories are boilerplate, no headline.
+    title_stories: HashMap<String, (usize, u32)>,
+}
+
+impl StoryStage {
+    fn count_title(&mut self, title: &str, story: usize) {
+        let e = self
+            .title_stories
+            .entry(title_key(title))
+            .or_insert((story, 0));
+        if e.1 == 0 || e.0 != story {
+            *e = (story, e.1 + 1);
+        }
+    }
+
+    fn boilerplate(&self, title: &str) -> bool {
+        self.title_stories
+            .get(&title_key(title))
+            .is_some_and(|&(_, n)| n >= BOILERPLATE_STORIES)
+    }
+}
+
+/// One article as the story stage reads it.
+fn gather(id: i64, a: &rasd_doc::Article) -> Gathered {
+    let date = a
+        .published
+        .as_ref()
+        .or(a.crawled.as_ref())
+        .map(|d| d.date());
+    Gathered {
+        id,
+        day: date.map(days),
+        date: date.map(|d| d.to_string()),
+        publisher: publisher(a),
+        body_len: a.body.len(),
+        terms: term_counts(&a.body),
+        title: a.title.clone(),
+        lead: lead(&a.body, LEAD_WORDS),
+    }
+}
+
+/// The stored articles after `after`, gathered in parallel chunks, in id
+/// order.
+fn gather_after(store: &dyn Store, after: i64) -> Result<Vec<Gathered>, StoreError> {
     let mut gathered: Vec<Gathered> = Vec::new();
     let mut chunk: Vec<(i64, rasd_doc::Article)> = Vec::new();
     let flush = |chunk: &mut Vec<(i64, rasd_doc::Article)>, out: &mut Vec<Gathered>| {
-        let g: Vec<Gathered> = chunk
-            .par_iter()
-            .map(|(id, a)| {
-                let date = a
-                    .published
-                    .as_ref()
-                    .or(a.crawled.as_ref())
-                    .map(|d| d.date());
-                Gathered {
-                    id: *id,
-                    day: date.map(days),
-                    date: date.map(|d| d.to_string()),
-                    publisher: publisher(a),
-                    body_len: a.body.len(),
-                    terms: term_counts(&a.body),
-                }
-            })
-            .collect();
-        out.extend(g);
+        out.extend(
+            chunk
+                .par_iter()
+                .map(|(id, a)| gather(*id, a))
+                .collect::<Vec<_>>(),
+        );
         chunk.clear();
     };
-    store.articles(&ArticleQuery::default(), &mut |s| {
+    let q = ArticleQuery {
+        after_id: Some(after),
+        ..Default::default()
+    };
+    store.articles(&q, &mut |s| {
         chunk.push((s.id, s.article));
         if chunk.len() >= 2000 {
             flush(&mut chunk, &mut gathered);
-            tracing::debug!(
-                seconds = t0.elapsed().as_secs_f64(),
-                "stories: bodies read, terms counted"
-            );
         }
         true
     })?;
     flush(&mut chunk, &mut gathered);
-    tracing::debug!(
-        seconds = t0.elapsed().as_secs_f64(),
-        "stories: bodies read, terms counted"
-    );
+    Ok(gathered)
+}
 
-    // Knowledge-base persons and organisations of each article.
-    let mut kb: HashMap<i64, EntityRecord> = HashMap::new();
-    store.entities(&mut |e| {
-        if matches!(e.etype.as_str(), "PER" | "ORG") {
-            kb.insert(e.id, e);
-        }
-        true
-    })?;
-    let mut ents: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
-    store.article_entity_counts(&mut |a, e, n| {
-        if kb.contains_key(&e) {
-            ents.entry(a).or_default().push((e, n));
-        }
-    })?;
-
-    // Near-duplicates: an article joins the story of the earliest article it
-    // copies.
-    let pairs = store.duplicate_pairs()?;
+/// Near-duplicates: an article joins the story of the earliest article it
+/// copies.
+fn duplicate_of(pairs: &[rasd_store::DupPair]) -> HashMap<i64, i64> {
     let mut dup_of: HashMap<i64, i64> = HashMap::new();
-    for p in &pairs {
+    for p in pairs {
         let slot = dup_of.entry(p.b).or_insert(p.a);
         *slot = (*slot).min(p.a);
     }
+    dup_of
+}
 
-    let mut c = Clusterer::new(Params::default());
-    let mut members: Vec<(i64, usize, f32)> = Vec::with_capacity(gathered.len());
-    for g in &gathered {
-        let input = ArticleInput {
-            id: g.id,
-            day: g.day,
-            terms: g.terms.clone(),
-            entities: ents
-                .get(&g.id)
-                .map(|v| v.iter().map(|(e, n)| (format!("E{e}"), *n)).collect())
-                .unwrap_or_default(),
-            duplicate_of: dup_of.get(&g.id).copied(),
-        };
-        let got = c.add(&input);
-        members.push((g.id, got.story, got.score));
+/// The clusterer's view of one article.
+fn input(
+    g: &Gathered,
+    ents: &HashMap<i64, Vec<(i64, u32)>>,
+    dup_of: &HashMap<i64, i64>,
+) -> ArticleInput {
+    ArticleInput {
+        id: g.id,
+        day: g.day,
+        terms: g.terms.clone(),
+        entities: ents
+            .get(&g.id)
+            .map(|v| v.iter().map(|(e, n)| (format!("E{e}"), *n)).collect())
+            .unwrap_or_default(),
+        duplicate_of: dup_of.get(&g.id).copied(),
+    }
+}
+
+/// What a story record is built from.
+struct RecordInputs<'a> {
+    c: &'a Clusterer,
+    /// Every member of the stories to build.
+    by_id: HashMap<i64, &'a Gathered>,
+    vectors: &'a HashMap<i64, Vec<(String, f32)>>,
+    ents: &'a HashMap<i64, Vec<(i64, u32)>>,
+    /// Persons and organisations by id.
+    kb: &'a HashMap<i64, EntityRecord>,
+    pairs: &'a [rasd_store::DupPair],
+    /// Events (not negated) in date order, and their indexes by article.
+    events: &'a [(Option<String>, i64, Vec<i64>)],
+    events_of: HashMap<i64, Vec<usize>>,
+    stage: &'a StoryStage,
+}
+
+impl<'a> RecordInputs<'a> {
+    fn index_events(&mut self) {
+        self.events_of.clear();
+        for (k, (_, _, arts)) in self.events.iter().enumerate() {
+            for a in arts {
+                self.events_of.entry(*a).or_default().push(k);
+            }
+        }
     }
 
-    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "stories: clustered");
-    // Events by article, in date order, for the timelines.
-    let mut events: Vec<(Option<String>, i64, Vec<i64>)> = Vec::new();
-    store.events(&mut |e| {
-        if !e.negated {
-            events.push((e.date.clone(), e.id, e.articles.clone()));
-        }
-        true
-    })?;
-    events.sort();
-    // Story records.
-    let by_id: HashMap<i64, &Gathered> = gathered.iter().map(|g| (g.id, g)).collect();
-    let mut records = Vec::with_capacity(c.stories.len());
-    for (i, s) in c.stories.iter().enumerate() {
+    /// The record of story `i` (store id `i + 1`).
+    fn record(&self, i: usize) -> StoryRecord {
+        let s = &self.c.stories[i];
+        let by_id = &self.by_id;
         let mut articles = s.articles.clone();
         articles.sort_unstable();
         let set: HashSet<i64> = articles.iter().copied().collect();
@@ -159,7 +211,8 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
             .collect();
         sources.sort();
         sources.dedup();
-        let links = pairs
+        let links = self
+            .pairs
             .iter()
             .filter(|p| set.contains(&p.a) && set.contains(&p.b))
             .map(|p| (p.a as u64, p.b as u64));
@@ -181,7 +234,7 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         .collect();
         let mut counts: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
         for a in &articles {
-            for (e, n) in ents.get(a).into_iter().flatten() {
+            for (e, n) in self.ents.get(a).into_iter().flatten() {
                 let c = counts.entry(*e).or_default();
                 c.0 += n;
                 c.1 += 1;
@@ -189,16 +242,16 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         }
         let mut entities: Vec<StoryEntity> = counts
             .into_iter()
-            .map(|(id, (count, in_articles))| {
-                let e = &kb[&id];
-                StoryEntity {
+            .filter_map(|(id, (count, in_articles))| {
+                let e = self.kb.get(&id)?;
+                Some(StoryEntity {
                     id,
                     etype: e.etype.clone(),
                     name: e.name.clone(),
                     name_en: e.name_en.clone(),
                     count,
                     articles: in_articles,
-                }
+                })
             })
             .collect();
         // The actors most of the story's articles name come first.
@@ -209,38 +262,132 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         });
         entities.truncate(20);
         let terms: Vec<String> = s
-            .top_terms(&c, 10)
+            .top_terms(self.c, 10)
             .into_iter()
             .map(str::to_string)
             .collect();
-        let label = label(&entities, &terms);
-        records.push(StoryRecord {
+        // The members' vectors with interned terms, sorted by term id, for
+        // the headline's centrality.
+        let mut term_ids: HashMap<&str, u32> = HashMap::new();
+        let interned: HashMap<i64, Vec<(u32, f32)>> = articles
+            .iter()
+            .map(|a| {
+                let mut out: Vec<(u32, f32)> = self
+                    .vectors
+                    .get(a)
+                    .into_iter()
+                    .flatten()
+                    .map(|(t, w)| {
+                        let n = term_ids.len() as u32;
+                        (*term_ids.entry(t.as_str()).or_insert(n), *w)
+                    })
+                    .collect();
+                out.sort_by_key(|x| x.0);
+                (*a, out)
+            })
+            .collect();
+        let members: Vec<HeadlineMember> = articles
+            .iter()
+            .map(|a| {
+                let g = by_id[a];
+                HeadlineMember {
+                    id: *a,
+                    title: g.title.as_deref(),
+                    lead: &g.lead,
+                    publisher: g.publisher.as_deref(),
+                    vector: interned.get(a).map(Vec::as_slice).unwrap_or(&[]),
+                }
+            })
+            .collect();
+        let mut label = headline(&members, &duplicate_groups, &|t| self.stage.boilerplate(t));
+        if label.is_empty() {
+            label = fallback_label(&entities, &terms);
+        }
+        let actors: Vec<String> = entities.iter().take(3).map(|e| e.name.clone()).collect();
+        let mut evs: Vec<usize> = articles
+            .iter()
+            .flat_map(|a| self.events_of.get(a).into_iter().flatten().copied())
+            .collect();
+        evs.sort_unstable();
+        evs.dedup();
+        let mut record = StoryRecord {
             id: i as i64 + 1,
             label,
+            actors,
             first_seen: dates.iter().min().map(|d| d.to_string()),
             last_seen: dates.iter().max().map(|d| d.to_string()),
             articles,
             duplicate_groups,
             sources,
+            num_sources: 0,
             entities,
             terms,
-            events: events
-                .iter()
-                .filter(|(_, _, arts)| arts.iter().any(|a| set.contains(a)))
-                .map(|(_, id, _)| *id)
-                .collect(),
-            linked: c
+            events: evs.into_iter().map(|k| self.events[k].1).collect(),
+            linked: self
+                .c
                 .linked(i)
                 .into_iter()
                 .map(|(s, n)| (s as i64 + 1, n as u32))
                 .collect(),
-        });
+        };
+        record.num_sources = record.source_count();
+        record
     }
-    let rows: Vec<(i64, i64, f32)> = members
-        .iter()
-        .map(|&(a, s, score)| (a, s as i64 + 1, score))
-        .collect();
+}
 
+fn kept_state(c: &Clusterer, stage: &mut StoryStage, last_article: i64) -> KeptState {
+    stage.clusterer = c.save();
+    KeptState {
+        version: STORY_STATE_VERSION,
+        last_article,
+        data: postcard::to_stdvec(&*stage).expect("serialising plain data cannot fail"),
+    }
+}
+
+/// Rebuilds all stories from the store (numbered in the order they were
+/// started), and keeps the clusterer's state for [`update_stories`].
+pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError> {
+    let t0 = Instant::now();
+    let gathered = gather_after(store, 0)?;
+    tracing::debug!(
+        seconds = t0.elapsed().as_secs_f64(),
+        "stories: bodies read, terms counted"
+    );
+
+    // Knowledge-base persons and organisations of each article.
+    let mut kb: HashMap<i64, EntityRecord> = HashMap::new();
+    store.entities(&mut |e| {
+        if matches!(e.etype.as_str(), "PER" | "ORG") {
+            kb.insert(e.id, e);
+        }
+        true
+    })?;
+    let mut ents: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
+    store.article_entity_counts(&mut |a, e, n| {
+        if kb.contains_key(&e) {
+            ents.entry(a).or_default().push((e, n));
+        }
+    })?;
+    let pairs = store.duplicate_pairs()?;
+    let dup_of = duplicate_of(&pairs);
+
+    let mut c = Clusterer::new(Params::default());
+    let mut members: Vec<(i64, usize, f32)> = Vec::with_capacity(gathered.len());
+    for g in &gathered {
+        let got = c.add(&input(g, &ents, &dup_of));
+        members.push((g.id, got.story, got.score));
+    }
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "stories: clustered");
+
+    // Events by article, in date order, for the timelines.
+    let mut events: Vec<(Option<String>, i64, Vec<i64>)> = Vec::new();
+    store.events(&mut |e| {
+        if !e.negated {
+            events.push((e.date.clone(), e.id, e.articles.clone()));
+        }
+        true
+    })?;
+    events.sort();
     // Final TF-IDF vectors (IDF over the whole store) for related articles.
     let mut df: HashMap<&str, u32> = HashMap::new();
     for g in &gathered {
@@ -249,9 +396,40 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         }
     }
     let n = gathered.len() as f32;
-    let vectors: Vec<(i64, Vec<(String, f32)>)> = gathered
+    let vectors: HashMap<i64, Vec<(String, f32)>> = gathered
         .par_iter()
-        .map(|g| (g.id, tfidf(&g.terms, &df, n, 40)))
+        .map(|g| (g.id, tfidf(&g.terms, &|t| df[t], n, 40)))
+        .collect();
+    // Titles shared by several unrelated stories (a site name, UI text) are
+    // no headline.
+    let title_of: HashMap<i64, &str> = gathered
+        .iter()
+        .filter_map(|g| g.title.as_deref().map(|t| (g.id, t)))
+        .collect();
+    let mut stage = StoryStage::default();
+    for (i, s) in c.stories.iter().enumerate() {
+        for a in &s.articles {
+            if let Some(t) = title_of.get(a) {
+                stage.count_title(t, i);
+            }
+        }
+    }
+    let mut inputs = RecordInputs {
+        c: &c,
+        by_id: gathered.iter().map(|g| (g.id, g)).collect(),
+        vectors: &vectors,
+        ents: &ents,
+        kb: &kb,
+        pairs: &pairs,
+        events: &events,
+        events_of: HashMap::new(),
+        stage: &stage,
+    };
+    inputs.index_events();
+    let records: Vec<StoryRecord> = (0..c.stories.len()).map(|i| inputs.record(i)).collect();
+    let rows: Vec<(i64, i64, f32)> = members
+        .iter()
+        .map(|&(a, s, score)| (a, s as i64 + 1, score))
         .collect();
 
     let mut sum = StorySummary {
@@ -267,22 +445,160 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
         seconds = t0.elapsed().as_secs_f64(),
         "stories: records and vectors built"
     );
+    let vectors: Vec<(i64, Vec<(String, f32)>)> = gathered
+        .iter()
+        .filter_map(|g| vectors.get(&g.id).map(|v| (g.id, v.clone())))
+        .collect();
     store.write_stories(&records, &rows, &vectors)?;
+    let last = gathered.last().map_or(0, |g| g.id);
+    store.save_story_state(&kept_state(&c, &mut stage, last))?;
+    sum.seconds = t0.elapsed().as_secs_f64();
+    Ok(sum)
+}
+
+/// Brings the stories up to date with the articles added since they were
+/// last written: the kept clusterer takes the new articles one by one, as
+/// if they had come in the same run, and only the stories they joined or
+/// started are written (with their headline, actors, events and links).
+/// A new article's term vector (for related articles) takes its IDF from
+/// the articles clustered so far. Falls back to [`rebuild_stories`] when
+/// there is no kept state of this version.
+pub fn update_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError> {
+    let t0 = Instant::now();
+    let Some(kept) = store
+        .story_state()?
+        .filter(|s| s.version == STORY_STATE_VERSION)
+    else {
+        return rebuild_stories(store);
+    };
+    let restored = postcard::from_bytes::<StoryStage>(&kept.data)
+        .ok()
+        .and_then(|st| Clusterer::restore(&st.clusterer).ok().map(|c| (st, c)));
+    let Some((mut stage, mut c)) = restored else {
+        tracing::warn!("stories: the kept state cannot be read; rebuilding");
+        return rebuild_stories(store);
+    };
+    let new = gather_after(store, kept.last_article)?;
+    let mut sum = StorySummary {
+        incremental: true,
+        articles: new.len() as u64,
+        ..Default::default()
+    };
+    if new.is_empty() {
+        sum.stories = c.stories.len() as u64;
+        sum.seconds = t0.elapsed().as_secs_f64();
+        return Ok(sum);
+    }
+    let kind = |store: &dyn Store,
+                kb: &mut HashMap<i64, Option<EntityRecord>>,
+                id: i64|
+     -> Result<bool, StoreError> {
+        if !kb.contains_key(&id) {
+            let e = store
+                .entity(id)?
+                .filter(|e| matches!(e.etype.as_str(), "PER" | "ORG"));
+            kb.insert(id, e);
+        }
+        Ok(kb[&id].is_some())
+    };
+    let mut kb: HashMap<i64, Option<EntityRecord>> = HashMap::new();
+    let mut ents: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
+    let new_ids: Vec<i64> = new.iter().map(|g| g.id).collect();
+    for (a, e, n) in store.article_entity_counts_of(&new_ids)? {
+        if kind(store, &mut kb, e)? {
+            ents.entry(a).or_default().push((e, n));
+        }
+    }
+    let pairs = store.duplicate_pairs()?;
+    let dup_of = duplicate_of(&pairs);
+    let mut touched: BTreeSet<usize> = BTreeSet::new();
+    let mut rows = Vec::with_capacity(new.len());
+    for g in &new {
+        let got = c.add(&input(g, &ents, &dup_of));
+        touched.insert(got.story);
+        rows.push((g.id, got.story as i64 + 1, got.score));
+        if let Some(t) = &g.title {
+            stage.count_title(t, got.story);
+        }
+    }
+    // The new articles' vectors, IDF from the articles clustered so far.
+    let n = c.articles() as f32;
+    let mut vectors: HashMap<i64, Vec<(String, f32)>> = new
+        .iter()
+        .map(|g| (g.id, tfidf(&g.terms, &|t| c.df(t).max(1), n, 40)))
+        .collect();
+    let new_vectors: Vec<(i64, Vec<(String, f32)>)> =
+        new.iter().map(|g| (g.id, vectors[&g.id].clone())).collect();
+    // The earlier members of the stories touched.
+    let mut old: Vec<Gathered> = Vec::new();
+    let mut members: Vec<i64> = Vec::new();
+    for &s in &touched {
+        members.extend(c.stories[s].articles.iter().copied());
+    }
+    let new_set: HashSet<i64> = new_ids.iter().copied().collect();
+    let old_ids: Vec<i64> = members
+        .iter()
+        .copied()
+        .filter(|a| !new_set.contains(a))
+        .collect();
+    for &a in &old_ids {
+        if let Some(sa) = store.article(a)? {
+            old.push(gather(a, &sa.article));
+        }
+    }
+    for (a, v) in store.article_vectors_of(&old_ids)? {
+        vectors.insert(a, v);
+    }
+    for (a, e, n) in store.article_entity_counts_of(&old_ids)? {
+        if kind(store, &mut kb, e)? {
+            ents.entry(a).or_default().push((e, n));
+        }
+    }
+    let kb: HashMap<i64, EntityRecord> =
+        kb.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+    let events = store.events_of_articles(&members)?;
+    let mut inputs = RecordInputs {
+        c: &c,
+        by_id: new.iter().chain(old.iter()).map(|g| (g.id, g)).collect(),
+        vectors: &vectors,
+        ents: &ents,
+        kb: &kb,
+        pairs: &pairs,
+        events: &events,
+        events_of: HashMap::new(),
+        stage: &stage,
+    };
+    inputs.index_events();
+    let records: Vec<StoryRecord> = touched
+        .iter()
+        .filter(|&&i| {
+            c.stories[i]
+                .articles
+                .iter()
+                .all(|a| inputs.by_id.contains_key(a))
+        })
+        .map(|&i| inputs.record(i))
+        .collect();
+    sum.stories = c.stories.len() as u64;
+    sum.changed = records.len() as u64;
+    let last = new.last().map_or(kept.last_article, |g| g.id);
+    let state = kept_state(&c, &mut stage, last);
+    store.upsert_stories(&records, &rows, &new_vectors, &state)?;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
 }
 
 fn tfidf(
     terms: &[(String, u32)],
-    df: &HashMap<&str, u32>,
+    df: &(dyn Fn(&str) -> u32 + Sync),
     n: f32,
     keep: usize,
 ) -> Vec<(String, f32)> {
     let mut v: Vec<(String, f32)> = terms
         .iter()
-        .filter(|(t, _)| n < 200.0 || (df[t.as_str()] as f32) <= 0.25 * n)
+        .filter(|(t, _)| n < 200.0 || (df(t) as f32) <= 0.25 * n)
         .map(|(t, c)| {
-            let idf = ((n + 1.0) / (df[t.as_str()] as f32 + 1.0)).ln() + 1.0;
+            let idf = ((n + 1.0) / (df(t) as f32 + 1.0)).ln() + 1.0;
             (t.clone(), (1.0 + (*c as f32).ln()) * idf)
         })
         .collect();
@@ -297,9 +613,12 @@ fn tfidf(
     v
 }
 
-/// A story's label: the two actors most of its articles name, then its
-/// heaviest words.
-fn label(entities: &[StoryEntity], terms: &[String]) -> String {
+/// A title in at least this many stories is boilerplate, not a headline.
+const BOILERPLATE_STORIES: u32 = 3;
+
+/// The label of a story none of whose articles has a title or a body: the
+/// two actors most of its articles name, then its heaviest words.
+fn fallback_label(entities: &[StoryEntity], terms: &[String]) -> String {
     let names: Vec<&str> = entities.iter().take(2).map(|e| e.name.as_str()).collect();
     let words: Vec<&str> = terms.iter().take(4).map(String::as_str).collect();
     match (names.is_empty(), words.is_empty()) {

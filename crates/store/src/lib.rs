@@ -11,8 +11,10 @@
 //! (their URL when they have one, else the hash of their input's raw bytes and
 //! their position in it), which makes re-ingest idempotent.
 
+mod feeds;
 mod sqlite;
 
+pub use feeds::{FeedItem, FeedPoll, FeedRecord, ItemState, PollStatus};
 pub use sqlite::{body_hash, SqliteStore};
 
 use rasd_doc::{Article, TimeMention};
@@ -222,7 +224,12 @@ pub struct EventRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct StoryRecord {
     pub id: i64,
+    /// Its representative headline, in the original spelling (see
+    /// `rasd_story::headline`).
     pub label: String,
+    /// The actors most of its articles name (up to three names).
+    #[serde(default)]
+    pub actors: Vec<String>,
     pub first_seen: Option<String>,
     pub last_seen: Option<String>,
     /// Member article ids, in id order.
@@ -230,8 +237,13 @@ pub struct StoryRecord {
     /// Near-duplicate groups among the members (each in id order, the
     /// canonical member first).
     pub duplicate_groups: Vec<Vec<i64>>,
-    /// Distinct publishers (source labels) of the members.
+    /// Distinct publishers of the members (source label, else the URL's
+    /// host); never a placeholder for articles without one.
     pub sources: Vec<String>,
+    /// How many sources: the distinct publishers, or one unnamed source when
+    /// no member has a publisher ([`StoryRecord::source_count`]).
+    #[serde(default)]
+    pub num_sources: u32,
     pub entities: Vec<StoryEntity>,
     /// The heaviest words of the story's centroid.
     pub terms: Vec<String>,
@@ -241,6 +253,29 @@ pub struct StoryRecord {
     /// the timeline.
     #[serde(default)]
     pub events: Vec<i64>,
+}
+
+impl StoryRecord {
+    /// The number of sources: the distinct publishers of the members, and
+    /// never zero for a story with articles (members without any publisher
+    /// count as one unnamed source when no member has one).
+    pub fn source_count(&self) -> u32 {
+        (self.sources.len() as u32).max(u32::from(!self.articles.is_empty()))
+    }
+
+    /// Fills the fields that records written by an older rasd lack
+    /// (`num_sources`, `actors`), derived from the others.
+    pub fn fill_derived(&mut self) {
+        self.num_sources = self.source_count();
+        if self.actors.is_empty() {
+            self.actors = self
+                .entities
+                .iter()
+                .take(3)
+                .map(|e| e.name.clone())
+                .collect();
+        }
+    }
 }
 
 /// A knowledge-base entity as stored and listed (`rasd entities --json`).
@@ -264,6 +299,71 @@ pub struct EntityRecord {
     pub articles: Vec<i64>,
     /// (article, role text)
     pub roles: Vec<(i64, String)>,
+}
+
+/// The stages that read across articles and keep their progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivedStage {
+    Events,
+    Stories,
+}
+
+impl DerivedStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DerivedStage::Events => "events",
+            DerivedStage::Stories => "stories",
+        }
+    }
+}
+
+/// How far a derived stage has read: the version of the code that wrote its
+/// kept state, and the last article it has read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageMark {
+    pub version: i64,
+    pub last_article: i64,
+}
+
+impl StageMark {
+    pub fn new(version: i64, last_article: i64) -> Self {
+        StageMark {
+            version,
+            last_article,
+        }
+    }
+}
+
+/// What the event stage keeps of an event to merge later mentions into it:
+/// its merge key (opaque to the store), its publishers, its places with
+/// their weights.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct EventState {
+    pub key: String,
+    pub publishers: Vec<String>,
+    pub places: Vec<(EventPlace, u32)>,
+}
+
+/// A stage's state kept between runs (the knowledge base's, the story
+/// clusterer's): an opaque serialisation (its owner reads it), the version
+/// of the code that wrote it, and the last article it has read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptState {
+    pub version: i64,
+    pub last_article: i64,
+    pub data: Vec<u8>,
+}
+
+/// An incremental update of the knowledge base.
+#[derive(Debug, Clone, Copy)]
+pub struct KbUpdate<'a> {
+    /// Entities new or changed.
+    pub entities: &'a [EntityRecord],
+    /// (old id, id it was merged into).
+    pub merges: &'a [(i64, i64)],
+    /// (article, article-entity index, entity id) of the new articles.
+    pub links: &'a [(i64, u32, i64)],
+    pub state: &'a KeptState,
 }
 
 /// One mention of a stored entity.
@@ -395,6 +495,25 @@ pub trait Store {
         entities: &[EntityRecord],
         links: &[(i64, u32, i64)],
     ) -> Result<()>;
+    /// The knowledge base kept between runs, if any.
+    fn kb_state(&self) -> Result<Option<KeptState>>;
+    /// Keeps the knowledge base's state (after a full rebuild).
+    fn save_kb_state(&mut self, state: &KeptState) -> Result<()>;
+    /// The article entities of the articles after `after`, in id order.
+    fn doc_entities_after(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>),
+    ) -> Result<()>;
+    /// Whether an article up to `upto` has article entities not linked to
+    /// the knowledge base (they were annotated again since).
+    fn unlinked_doc_entities_upto(&self, upto: i64) -> Result<bool>;
+    /// Updates the knowledge base in one transaction: entity rows written,
+    /// merged entities replaced by redirects (and their links moved), new
+    /// links, the new state.
+    fn update_knowledge_base(&mut self, update: &KbUpdate) -> Result<()>;
+    /// The entity a merged entity id now stands for.
+    fn entity_redirect(&self, id: i64) -> Result<Option<i64>>;
     fn entities(&self, f: &mut dyn FnMut(EntityRecord) -> bool) -> Result<()>;
     fn entity(&self, id: i64) -> Result<Option<EntityRecord>>;
     fn entity_mentions(&self, id: i64, limit: u64) -> Result<Vec<EntityMention>>;
@@ -426,6 +545,27 @@ pub trait Store {
         members: &[(i64, i64, f32)],
         vectors: &[(i64, Vec<(String, f32)>)],
     ) -> Result<()>;
+    /// Writes new and changed stories, the story of new articles and their
+    /// term vectors, and the clusterer's state, in one transaction.
+    fn upsert_stories(
+        &mut self,
+        stories: &[StoryRecord],
+        members: &[(i64, i64, f32)],
+        vectors: &[(i64, Vec<(String, f32)>)],
+        state: &KeptState,
+    ) -> Result<()>;
+    /// Keeps the story clusterer's state (after a full rebuild, which drops
+    /// the one kept before).
+    fn save_story_state(&mut self, state: &KeptState) -> Result<()>;
+    /// The story clusterer's kept state, if any.
+    fn story_state(&self) -> Result<Option<KeptState>>;
+    /// The events (not negated) that name any of these articles: (date, id,
+    /// articles), by date.
+    fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<(Option<String>, i64, Vec<i64>)>>;
+    /// (article, entity, mentions) of these articles' linked entities.
+    fn article_entity_counts_of(&self, articles: &[i64]) -> Result<Vec<(i64, i64, u32)>>;
+    /// The stored term vectors of these articles.
+    fn article_vectors_of(&self, articles: &[i64]) -> Result<Vec<(i64, Vec<(String, f32)>)>>;
     /// Stories by id.
     fn stories(&self, f: &mut dyn FnMut(StoryRecord) -> bool) -> Result<()>;
     fn story(&self, id: i64) -> Result<Option<StoryRecord>>;
@@ -438,7 +578,31 @@ pub trait Store {
     /// knowledge-base id and its mentions.
     fn article_entities(&self, id: i64) -> Result<Vec<StoredDocEntity>>;
     /// Replaces all events (one transaction).
-    fn write_events(&mut self, events: &[EventRecord]) -> Result<()>;
+    /// Replaces all events (numbered anew) with their kept state; old
+    /// event redirects are dropped.
+    fn write_events(
+        &mut self,
+        events: &[(EventRecord, EventState)],
+        mark: &StageMark,
+    ) -> Result<()>;
+    /// Writes new and changed events with their state, and redirects of
+    /// events merged into others (whose rows go).
+    fn upsert_events(
+        &mut self,
+        events: &[(EventRecord, EventState)],
+        redirects: &[(i64, i64)],
+        mark: &StageMark,
+    ) -> Result<()>;
+    /// The kept merge key of every event: `f(event id, key)`.
+    fn event_keys(&self, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
+    /// One event with its kept state.
+    fn event_state(&self, id: i64) -> Result<Option<(EventRecord, EventState)>>;
+    /// The event a merged event id now stands for.
+    fn event_redirect(&self, id: i64) -> Result<Option<i64>>;
+    /// How far a derived stage has read.
+    fn stage_mark(&self, stage: DerivedStage) -> Result<Option<StageMark>>;
+    /// Every entity redirect: (old id, id it was merged into).
+    fn entity_redirects(&self) -> Result<Vec<(i64, i64)>>;
     /// Events by id.
     fn events(&self, f: &mut dyn FnMut(EventRecord) -> bool) -> Result<()>;
     /// Every article's term vector, in article id order.
@@ -462,6 +626,28 @@ pub trait Store {
     fn search_count(&self, expr: &str, cap: usize) -> Result<usize>;
     /// The texts of an article that a search result shows.
     fn article_text(&self, id: i64) -> Result<Option<ArticleText>>;
+
+    // Live feed sources (`rasd feeds`, polled by rasd-feeds).
+    /// Adds a feed, first due at `now`; a URL already stored is returned
+    /// unchanged, with `false`.
+    fn add_feed(
+        &mut self,
+        url: &str,
+        interval_secs: u64,
+        now: jiff::Timestamp,
+    ) -> Result<(FeedRecord, bool)>;
+    /// Every feed, by id.
+    fn feeds(&self) -> Result<Vec<FeedRecord>>;
+    /// Removes a feed and its seen items; false when no feed has this id.
+    fn remove_feed(&mut self, id: i64) -> Result<bool>;
+    /// Records a poll's outcome. The validators (`etag`, `last_modified`)
+    /// are replaced only by a poll with status `Ok`; the title only when
+    /// given.
+    fn record_feed_poll(&mut self, id: i64, poll: &FeedPoll) -> Result<()>;
+    /// The items seen in a feed, oldest first.
+    fn feed_items(&self, feed: i64) -> Result<Vec<FeedItem>>;
+    /// Inserts or updates (by feed and key) a seen item.
+    fn put_feed_item(&mut self, item: &FeedItem) -> Result<()>;
 }
 
 /// Deflate-compresses raw input bytes for storage (fast level: ingest speed

@@ -5,12 +5,14 @@ use crate::{
     EntityRecord, EventRecord, InputBatch, InputStatus, Problem, Result, Stage, Stats, Store,
     StoreError, StoredArticle, StoredDocEntity, StoryRecord, WriteOutcome,
 };
-use crate::{ArticleText, SearchTerms};
+use crate::{ArticleText, DerivedStage, EventState, KbUpdate, KeptState, SearchTerms, StageMark};
 use rasd_doc::{
     Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::path::Path;
+
+mod feeds;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run. Never edit a released migration: add a new one.
@@ -168,6 +170,84 @@ CREATE VIRTUAL TABLE article_fts USING fts5(
 );
 ALTER TABLE articles ADD COLUMN search_version INTEGER NOT NULL DEFAULT 0;
 "#,
+    // Live feed sources: the feeds polled (times in Unix seconds) and the
+    // items seen in each, by the item's id/guid or link.
+    r#"
+CREATE TABLE feeds (
+    id            INTEGER PRIMARY KEY,
+    url           TEXT NOT NULL UNIQUE,
+    title         TEXT,
+    interval_secs INTEGER NOT NULL,
+    added         INTEGER NOT NULL,
+    last_poll     INTEGER,
+    last_success  INTEGER,
+    last_status   TEXT,
+    last_error    TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    next_poll     INTEGER NOT NULL
+);
+CREATE TABLE feed_items (
+    feed_id      INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key          TEXT NOT NULL,
+    link         TEXT,
+    state        TEXT NOT NULL,
+    attempts     INTEGER NOT NULL,
+    error        TEXT,
+    first_seen   INTEGER NOT NULL,
+    last_attempt INTEGER NOT NULL,
+    PRIMARY KEY (feed_id, key)
+) WITHOUT ROWID;
+"#,
+    // The knowledge base kept between runs: its whole state (compressed
+    // JSON of its entities, merged ones as redirects), the last article it
+    // has read, and the redirects of merged entity ids.
+    r#"
+CREATE TABLE kb_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    version      INTEGER NOT NULL,
+    last_article INTEGER NOT NULL,
+    data         BLOB NOT NULL
+);
+CREATE TABLE entity_redirects (
+    old_id INTEGER PRIMARY KEY,
+    new_id INTEGER NOT NULL
+);
+CREATE INDEX doc_entities_entity ON doc_entities(entity_id);
+"#,
+    // Events and stories kept between runs: each event's merge key and
+    // merge state, merged events' redirects, the events of each article,
+    // the story clusterer's state, and how far each stage has read.
+    r#"
+CREATE TABLE event_state (
+    event_id   INTEGER PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    publishers TEXT NOT NULL,
+    places     TEXT NOT NULL
+);
+CREATE TABLE event_redirects (
+    old_id INTEGER PRIMARY KEY,
+    new_id INTEGER NOT NULL
+);
+CREATE TABLE story_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    version      INTEGER NOT NULL,
+    last_article INTEGER NOT NULL,
+    data         BLOB NOT NULL
+);
+CREATE TABLE event_articles (
+    event_id   INTEGER NOT NULL,
+    article_id INTEGER NOT NULL,
+    PRIMARY KEY (article_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX event_articles_event ON event_articles(event_id);
+CREATE TABLE stage_marks (
+    stage        TEXT PRIMARY KEY,
+    version      INTEGER NOT NULL,
+    last_article INTEGER NOT NULL
+);
+"#,
 ];
 
 /// bm25 weights of the full-text columns: title, body, title_extra,
@@ -194,6 +274,117 @@ pub fn body_hash(body: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Inserts or replaces events with their kept state.
+fn put_events(tx: &rusqlite::Transaction, events: &[(EventRecord, EventState)]) -> Result<()> {
+    let mut st = tx.prepare_cached("INSERT OR REPLACE INTO events (id, record) VALUES (?1, ?2)")?;
+    let mut ks = tx.prepare_cached(
+        "INSERT OR REPLACE INTO event_state (event_id, key, publishers, places) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut del_arts = tx.prepare_cached("DELETE FROM event_articles WHERE event_id = ?1")?;
+    let mut arts = tx.prepare_cached(
+        "INSERT OR IGNORE INTO event_articles (event_id, article_id) VALUES (?1, ?2)",
+    )?;
+    for (e, state) in events {
+        st.execute(params![e.id, json(e)])?;
+        del_arts.execute([e.id])?;
+        if !e.negated {
+            for a in &e.articles {
+                arts.execute([e.id, *a])?;
+            }
+        }
+        ks.execute(params![
+            e.id,
+            state.key,
+            json(&state.publishers),
+            json(&state.places)
+        ])?;
+    }
+    Ok(())
+}
+
+/// Parses a stored article vector.
+fn parse_vector(id: i64, text: &str) -> Result<Vec<(String, f32)>> {
+    let mut v = Vec::new();
+    for line in text.lines() {
+        let parsed = line
+            .rsplit_once(' ')
+            .and_then(|(t, w)| w.parse::<f32>().ok().map(|w| (t.to_string(), w)));
+        match parsed {
+            Some(tw) => v.push(tw),
+            None => {
+                return Err(StoreError::Corrupt {
+                    what: format!("term vector of article {id}"),
+                    reason: format!("bad line {line:?}"),
+                })
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// The article vector as stored: one `term weight` line per term.
+fn vector_text(terms: &[(String, f32)]) -> String {
+    use std::fmt::Write;
+    let mut text = String::new();
+    for (t, w) in terms {
+        let _ = writeln!(text, "{t} {w:.4}");
+    }
+    text
+}
+
+/// Keeps the story clusterer's state.
+fn put_story_state(tx: &rusqlite::Transaction, state: &KeptState) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO story_state (id, version, last_article, data) VALUES (1, ?1, ?2, ?3)",
+        params![state.version, state.last_article, state.data],
+    )?;
+    Ok(())
+}
+
+/// Records how far a derived stage has read.
+fn put_mark(tx: &rusqlite::Transaction, stage: DerivedStage, mark: &StageMark) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO stage_marks (stage, version, last_article) VALUES (?1, ?2, ?3)",
+        params![stage.as_str(), mark.version, mark.last_article],
+    )?;
+    Ok(())
+}
+
+/// Inserts or replaces entity rows.
+fn upsert_entities(tx: &rusqlite::Transaction, entities: &[EntityRecord]) -> Result<()> {
+    let mut ins = tx.prepare_cached(&format!("INSERT OR REPLACE INTO entities ({ENTITY_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"))?;
+    for e in entities {
+        ins.execute(params![
+            e.id,
+            e.etype,
+            e.name,
+            e.name_en,
+            e.country,
+            e.country_evidence,
+            e.sector,
+            e.place_id,
+            e.lat,
+            e.lon,
+            e.mentions,
+            json(&e.articles),
+            json(&e.variants),
+            json(&e.roles)
+        ])?;
+    }
+    Ok(())
+}
+
+/// Sets the knowledge-base entity of (article, article-entity index) pairs.
+fn link_doc_entities(tx: &rusqlite::Transaction, links: &[(i64, u32, i64)]) -> Result<()> {
+    let mut upd = tx.prepare_cached(
+        "UPDATE doc_entities SET entity_id = ?3 WHERE article_id = ?1 AND idx = ?2",
+    )?;
+    for (a, idx, id) in links {
+        upd.execute(params![a, idx, id])?;
+    }
+    Ok(())
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -773,35 +964,128 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM entities", [])?;
-        {
-            let mut ins = tx.prepare_cached(&format!("INSERT INTO entities ({ENTITY_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"))?;
-            for e in entities {
-                ins.execute(params![
-                    e.id,
-                    e.etype,
-                    e.name,
-                    e.name_en,
-                    e.country,
-                    e.country_evidence,
-                    e.sector,
-                    e.place_id,
-                    e.lat,
-                    e.lon,
-                    e.mentions,
-                    json(&e.articles),
-                    json(&e.variants),
-                    json(&e.roles)
-                ])?;
-            }
-            let mut upd = tx.prepare_cached(
-                "UPDATE doc_entities SET entity_id = ?3 WHERE article_id = ?1 AND idx = ?2",
-            )?;
-            for (a, idx, id) in links {
-                upd.execute(params![a, idx, id])?;
-            }
-        }
+        // A full rebuild numbers the entities anew: old redirects and the
+        // kept state no longer apply (the caller saves a new state).
+        tx.execute("DELETE FROM entity_redirects", [])?;
+        tx.execute("DELETE FROM kb_state", [])?;
+        // Events and stories name entities by id: they are rebuilt next.
+        tx.execute("DELETE FROM stage_marks", [])?;
+        tx.execute("DELETE FROM story_state", [])?;
+        upsert_entities(&tx, entities)?;
+        link_doc_entities(&tx, links)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn kb_state(&self) -> Result<Option<KeptState>> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT version, last_article, data FROM kb_state WHERE id = 1")?
+            .query_row([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                ))
+            })
+            .optional()?;
+        row.map(|(version, last_article, data)| {
+            let data = crate::decompress(&data).map_err(|e| StoreError::Corrupt {
+                what: "knowledge-base state".into(),
+                reason: e.to_string(),
+            })?;
+            Ok(KeptState {
+                version,
+                last_article,
+                data,
+            })
+        })
+        .transpose()
+    }
+
+    fn save_kb_state(&mut self, state: &KeptState) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO kb_state (id, version, last_article, data) VALUES (1, ?1, ?2, ?3)",
+            params![state.version, state.last_article, crate::compress(&state.data)],
+        )?;
+        Ok(())
+    }
+
+    fn doc_entities_after(
+        &self,
+        after: i64,
+        f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>),
+    ) -> Result<()> {
+        let mut s = self.conn.prepare(
+            "SELECT article_id, data FROM doc_entities WHERE article_id > ?1 ORDER BY article_id, idx",
+        )?;
+        let mut rows = s.query([after])?;
+        let mut cur: Option<i64> = None;
+        let mut batch = Vec::new();
+        while let Some(r) = rows.next()? {
+            let a: i64 = r.get(0)?;
+            let d: String = r.get(1)?;
+            if cur.is_some_and(|c| c != a) {
+                f(cur.expect("checked"), std::mem::take(&mut batch));
+            }
+            cur = Some(a);
+            batch.push(parse_json(&d, &format!("entities of article {a}"))?);
+        }
+        if let Some(c) = cur {
+            f(c, batch);
+        }
+        Ok(())
+    }
+
+    fn unlinked_doc_entities_upto(&self, upto: i64) -> Result<bool> {
+        let n: i64 = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM doc_entities WHERE entity_id IS NULL AND article_id <= ?1)",
+            [upto],
+            |r| r.get(0),
+        )?;
+        Ok(n != 0)
+    }
+
+    fn update_knowledge_base(&mut self, update: &KbUpdate) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        upsert_entities(&tx, update.entities)?;
+        {
+            let mut del = tx.prepare_cached("DELETE FROM entities WHERE id = ?1")?;
+            let mut chain =
+                tx.prepare_cached("UPDATE entity_redirects SET new_id = ?2 WHERE new_id = ?1")?;
+            let mut redirect = tx.prepare_cached(
+                "INSERT OR REPLACE INTO entity_redirects (old_id, new_id) VALUES (?1, ?2)",
+            )?;
+            let mut relink =
+                tx.prepare_cached("UPDATE doc_entities SET entity_id = ?2 WHERE entity_id = ?1")?;
+            for &(old, new) in update.merges {
+                del.execute([old])?;
+                chain.execute([old, new])?;
+                redirect.execute([old, new])?;
+                relink.execute([old, new])?;
+            }
+        }
+        link_doc_entities(&tx, update.links)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO kb_state (id, version, last_article, data) VALUES (1, ?1, ?2, ?3)",
+            params![
+                update.state.version,
+                update.state.last_article,
+                crate::compress(&update.state.data)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn entity_redirect(&self, id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT new_id FROM entity_redirects WHERE old_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
     }
 
     fn entities(&self, f: &mut dyn FnMut(EntityRecord) -> bool) -> Result<()> {
@@ -817,13 +1101,24 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    /// An entity by id; the id of an entity merged into another gives that
+    /// other one (its record carries its own id).
     fn entity(&self, id: i64) -> Result<Option<EntityRecord>> {
-        let row = self
-            .conn
-            .prepare_cached(&format!("SELECT {ENTITY_COLS} FROM entities WHERE id = ?1"))?
-            .query_row([id], entity_from_row)
-            .optional()?;
-        row.map(finish_entity).transpose()
+        let get = |id: i64| -> Result<Option<EntityRecord>> {
+            let row = self
+                .conn
+                .prepare_cached(&format!("SELECT {ENTITY_COLS} FROM entities WHERE id = ?1"))?
+                .query_row([id], entity_from_row)
+                .optional()?;
+            row.map(finish_entity).transpose()
+        };
+        match get(id)? {
+            Some(e) => Ok(Some(e)),
+            None => match self.entity_redirect(id)? {
+                Some(to) if to != id => get(to),
+                _ => Ok(None),
+            },
+        }
     }
 
     fn entity_mentions(&self, id: i64, limit: u64) -> Result<Vec<EntityMention>> {
@@ -867,6 +1162,8 @@ impl Store for SqliteStore {
         let mut s = self.conn.prepare(
             "SELECT path, NULL, error FROM inputs WHERE error IS NOT NULL
              UNION ALL SELECT i.path, r.record, r.reason FROM rejects r JOIN inputs i ON i.id = r.input_id
+             UNION ALL SELECT url, NULL, 'feed poll failed ' || failures || ' time(s): ' || last_error FROM feeds WHERE failures > 0 AND last_error IS NOT NULL
+             UNION ALL SELECT coalesce(it.link, it.key), NULL, 'feed item of ' || f.url || ': ' || it.error FROM feed_items it JOIN feeds f ON f.id = it.feed_id WHERE it.error IS NOT NULL
              ORDER BY 1, 2 LIMIT ?1",
         )?;
         let mut rows = s.query([limit.min(i64::MAX as u64) as i64])?;
@@ -955,7 +1252,7 @@ impl Store for SqliteStore {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute_batch(
-            "DELETE FROM stories; DELETE FROM story_articles; DELETE FROM article_vectors;",
+            "DELETE FROM stories; DELETE FROM story_articles; DELETE FROM article_vectors; DELETE FROM story_state;",
         )?;
         {
             let mut st = tx.prepare_cached("INSERT INTO stories (id, record) VALUES (?1, ?2)")?;
@@ -975,14 +1272,8 @@ impl Store for SqliteStore {
             let mut v = tx.prepare_cached(
                 "INSERT INTO article_vectors (article_id, terms) VALUES (?1, ?2)",
             )?;
-            let mut text = String::new();
             for (a, terms) in vectors {
-                text.clear();
-                for (t, w) in terms {
-                    use std::fmt::Write;
-                    let _ = writeln!(text, "{t} {w:.4}");
-                }
-                v.execute(params![a, text])?;
+                v.execute(params![a, vector_text(terms)])?;
             }
         }
         tx.commit()?;
@@ -997,7 +1288,9 @@ impl Store for SqliteStore {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let rec: String = r.get(1)?;
-            if !f(parse_json(&rec, &format!("story {id}"))?) {
+            let mut story: StoryRecord = parse_json(&rec, &format!("story {id}"))?;
+            story.fill_derived();
+            if !f(story) {
                 break;
             }
         }
@@ -1011,8 +1304,13 @@ impl Store for SqliteStore {
                 r.get(0)
             })
             .optional()?;
-        rec.map(|r| parse_json(&r, &format!("story {id}")))
-            .transpose()
+        rec.map(|r| {
+            parse_json(&r, &format!("story {id}")).map(|mut s: StoryRecord| {
+                s.fill_derived();
+                s
+            })
+        })
+        .transpose()
     }
 
     fn story_of(&self, article: i64) -> Result<Option<(i64, f32)>> {
@@ -1033,25 +1331,38 @@ impl Store for SqliteStore {
         let mut rows = s.query([])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let text: String = r.get(1)?;
-            let mut v = Vec::new();
-            for line in text.lines() {
-                let parsed = line
-                    .rsplit_once(' ')
-                    .and_then(|(t, w)| w.parse::<f32>().ok().map(|w| (t.to_string(), w)));
-                match parsed {
-                    Some(tw) => v.push(tw),
-                    None => {
-                        return Err(StoreError::Corrupt {
-                            what: format!("term vector of article {id}"),
-                            reason: format!("bad line {line:?}"),
-                        })
-                    }
-                }
-            }
-            f(id, v);
+            f(id, parse_vector(id, &r.get::<_, String>(1)?)?);
         }
         Ok(())
+    }
+
+    fn article_vectors_of(&self, articles: &[i64]) -> Result<Vec<(i64, Vec<(String, f32)>)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT terms FROM article_vectors WHERE article_id = ?1")?;
+        let mut out = Vec::with_capacity(articles.len());
+        for &a in articles {
+            if let Some(t) = s.query_row([a], |r| r.get::<_, String>(0)).optional()? {
+                out.push((a, parse_vector(a, &t)?));
+            }
+        }
+        Ok(out)
+    }
+
+    fn article_entity_counts_of(&self, articles: &[i64]) -> Result<Vec<(i64, i64, u32)>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT d.entity_id, COUNT(*) FROM mentions m \
+             JOIN doc_entities d ON d.article_id = m.article_id AND d.idx = m.doc_entity \
+             WHERE m.article_id = ?1 AND d.entity_id IS NOT NULL GROUP BY d.entity_id \
+             ORDER BY d.entity_id",
+        )?;
+        let mut out = Vec::new();
+        for &a in articles {
+            for r in s.query_map([a], |r| Ok((a, r.get(0)?, r.get::<_, i64>(1)? as u32)))? {
+                out.push(r?);
+            }
+        }
+        Ok(out)
     }
 
     fn article_entity_counts(&self, f: &mut dyn FnMut(i64, i64, u32)) -> Result<()> {
@@ -1118,23 +1429,213 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
-    fn write_events(&mut self, events: &[EventRecord]) -> Result<()> {
+    fn write_events(
+        &mut self,
+        events: &[(EventRecord, EventState)],
+        mark: &StageMark,
+    ) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM events", [])?;
-        {
-            let mut st = tx.prepare_cached("INSERT INTO events (id, record) VALUES (?1, ?2)")?;
-            for e in events {
-                let json = serde_json::to_string(e).map_err(|err| StoreError::Corrupt {
-                    what: format!("event {}", e.id),
-                    reason: err.to_string(),
-                })?;
-                st.execute(params![e.id, json])?;
-            }
-        }
+        tx.execute("DELETE FROM event_articles", [])?;
+        tx.execute("DELETE FROM event_state", [])?;
+        tx.execute("DELETE FROM event_redirects", [])?;
+        put_events(&tx, events)?;
+        put_mark(&tx, DerivedStage::Events, mark)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn upsert_events(
+        &mut self,
+        events: &[(EventRecord, EventState)],
+        redirects: &[(i64, i64)],
+        mark: &StageMark,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut del = tx.prepare_cached("DELETE FROM events WHERE id = ?1")?;
+            let mut del_st = tx.prepare_cached("DELETE FROM event_state WHERE event_id = ?1")?;
+            let mut chain =
+                tx.prepare_cached("UPDATE event_redirects SET new_id = ?2 WHERE new_id = ?1")?;
+            let mut red = tx.prepare_cached(
+                "INSERT OR REPLACE INTO event_redirects (old_id, new_id) VALUES (?1, ?2)",
+            )?;
+            let mut del_arts =
+                tx.prepare_cached("DELETE FROM event_articles WHERE event_id = ?1")?;
+            for &(old, new) in redirects {
+                del.execute([old])?;
+                del_st.execute([old])?;
+                del_arts.execute([old])?;
+                chain.execute([old, new])?;
+                red.execute([old, new])?;
+            }
+            // A key moves from one event to another within one update: free
+            // the keys of the events rewritten first.
+            let mut free = tx.prepare_cached("DELETE FROM event_state WHERE event_id = ?1")?;
+            for (e, _) in events {
+                free.execute([e.id])?;
+            }
+        }
+        put_events(&tx, events)?;
+        put_mark(&tx, DerivedStage::Events, mark)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn event_keys(&self, f: &mut dyn FnMut(i64, &str)) -> Result<()> {
+        let mut s = self.conn.prepare("SELECT event_id, key FROM event_state")?;
+        let mut rows = s.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let k: String = r.get(1)?;
+            f(id, &k);
+        }
+        Ok(())
+    }
+
+    fn event_state(&self, id: i64) -> Result<Option<(EventRecord, EventState)>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT e.record, s.key, s.publishers, s.places FROM events e JOIN event_state s ON s.event_id = e.id WHERE e.id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((rec, key, publishers, places)) = row else {
+            return Ok(None);
+        };
+        let what = format!("event {id}");
+        Ok(Some((
+            parse_json(&rec, &what)?,
+            EventState {
+                key,
+                publishers: parse_json(&publishers, &what)?,
+                places: parse_json(&places, &what)?,
+            },
+        )))
+    }
+
+    fn event_redirect(&self, id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT new_id FROM event_redirects WHERE old_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn stage_mark(&self, stage: DerivedStage) -> Result<Option<StageMark>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT version, last_article FROM stage_marks WHERE stage = ?1")?
+            .query_row([stage.as_str()], |r| {
+                Ok(StageMark::new(r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
+    fn upsert_stories(
+        &mut self,
+        stories: &[StoryRecord],
+        members: &[(i64, i64, f32)],
+        vectors: &[(i64, Vec<(String, f32)>)],
+        state: &KeptState,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut st =
+                tx.prepare_cached("INSERT OR REPLACE INTO stories (id, record) VALUES (?1, ?2)")?;
+            for r in stories {
+                st.execute(params![r.id, json(r)])?;
+            }
+            let mut m = tx.prepare_cached(
+                "INSERT OR REPLACE INTO story_articles (article_id, story_id, score) VALUES (?1, ?2, ?3)",
+            )?;
+            for (a, s, score) in members {
+                m.execute(params![a, s, *score as f64])?;
+            }
+            let mut v = tx.prepare_cached(
+                "INSERT OR REPLACE INTO article_vectors (article_id, terms) VALUES (?1, ?2)",
+            )?;
+            for (a, terms) in vectors {
+                v.execute(params![a, vector_text(terms)])?;
+            }
+        }
+        put_story_state(&tx, state)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn save_story_state(&mut self, state: &KeptState) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        put_story_state(&tx, state)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn story_state(&self) -> Result<Option<KeptState>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT version, last_article, data FROM story_state WHERE id = 1")?
+            .query_row([], |r| {
+                Ok(KeptState {
+                    version: r.get(0)?,
+                    last_article: r.get(1)?,
+                    data: r.get(2)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<(Option<String>, i64, Vec<i64>)>> {
+        let mut ids = std::collections::BTreeSet::new();
+        {
+            let mut s = self
+                .conn
+                .prepare_cached("SELECT event_id FROM event_articles WHERE article_id = ?1")?;
+            for a in articles {
+                for id in s.query_map([a], |r| r.get::<_, i64>(0))? {
+                    ids.insert(id?);
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT record FROM events WHERE id = ?1")?;
+        for id in ids {
+            let Some(rec) = s.query_row([id], |r| r.get::<_, String>(0)).optional()? else {
+                continue;
+            };
+            let e: EventRecord = parse_json(&rec, &format!("event {id}"))?;
+            out.push((e.date, e.id, e.articles));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn entity_redirects(&self) -> Result<Vec<(i64, i64)>> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT old_id, new_id FROM entity_redirects")?;
+        let v = s
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(v)
     }
 
     fn events(&self, f: &mut dyn FnMut(EventRecord) -> bool) -> Result<()> {
@@ -1244,5 +1745,34 @@ impl Store for SqliteStore {
                 })
             })
             .optional()?)
+    }
+
+    fn add_feed(
+        &mut self,
+        url: &str,
+        interval_secs: u64,
+        now: jiff::Timestamp,
+    ) -> Result<(crate::FeedRecord, bool)> {
+        self.feeds_add(url, interval_secs, now)
+    }
+
+    fn feeds(&self) -> Result<Vec<crate::FeedRecord>> {
+        self.feeds_all()
+    }
+
+    fn remove_feed(&mut self, id: i64) -> Result<bool> {
+        self.feeds_remove(id)
+    }
+
+    fn record_feed_poll(&mut self, id: i64, poll: &crate::FeedPoll) -> Result<()> {
+        self.feeds_record_poll(id, poll)
+    }
+
+    fn feed_items(&self, feed: i64) -> Result<Vec<crate::FeedItem>> {
+        self.feeds_items(feed)
+    }
+
+    fn put_feed_item(&mut self, item: &crate::FeedItem) -> Result<()> {
+        self.feeds_put_item(item)
     }
 }

@@ -21,7 +21,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+mod headline;
 mod terms;
+pub use headline::{
+    headline, headline_order, lead, title_key, HeadlineMember, LEAD_WORDS, MIN_TITLE_WORDS,
+};
 pub use terms::{term_counts, STOP_WORDS};
 
 /// One article as the clusterer sees it.
@@ -42,7 +46,7 @@ pub struct ArticleInput {
 
 /// Tuning of the clusterer. The defaults were set on SaudiNewsNet and the
 /// seed pages; see the README.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {
     /// Terms kept per article vector.
     pub article_terms: usize,
@@ -100,7 +104,7 @@ pub struct Assignment {
 }
 
 /// A story as the clusterer holds it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Story {
     /// Earliest and latest known day of the members.
     pub first_day: Option<i32>,
@@ -176,7 +180,12 @@ impl Story {
             v.truncate(keep);
             self.centroid = v.into_iter().collect();
         }
-        self.norm = self.centroid.values().map(|w| w * w).sum::<f32>().sqrt();
+        // Summed in term order: the same on every run and after a restore
+        // (a hash map's order would change the last bits, and so decisions
+        // at the threshold).
+        let mut ws: Vec<(u32, f32)> = self.centroid.iter().map(|(t, w)| (*t, *w)).collect();
+        ws.sort_unstable_by_key(|x| x.0);
+        self.norm = ws.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         for (k, c) in &a.entities {
             let e = self.entities.entry(k.clone()).or_default();
             e.0 += 1;
@@ -186,10 +195,14 @@ impl Story {
     }
 }
 
-/// The online story clusterer.
-#[derive(Debug, Default)]
+/// The online story clusterer. Its whole state can be kept and restored
+/// ([`Clusterer::save`], [`Clusterer::restore`]), so that articles added
+/// later are clustered as if they had come in the same run.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Clusterer {
     pub params: Params,
+    /// Term → id (rebuilt from `vocab_terms` on restore).
+    #[serde(skip)]
     vocab: HashMap<String, u32>,
     vocab_terms: Vec<String>,
     df: Vec<u32>,
@@ -199,6 +212,8 @@ pub struct Clusterer {
     term_index: HashMap<u32, Vec<u32>>,
     /// Entity key → stories that name it.
     entity_index: HashMap<String, Vec<u32>>,
+    /// Article → story (rebuilt from the stories' members on restore).
+    #[serde(skip)]
     story_of: HashMap<i64, u32>,
 }
 
@@ -208,6 +223,42 @@ impl Clusterer {
             params,
             ..Default::default()
         }
+    }
+
+    /// The clusterer's whole state, compact (postcard), to continue later.
+    pub fn save(&self) -> Vec<u8> {
+        postcard::to_stdvec(self).expect("serialising plain data cannot fail")
+    }
+
+    /// A clusterer from a state [`save`](Self::save) wrote.
+    pub fn restore(bytes: &[u8]) -> Result<Clusterer, postcard::Error> {
+        let mut c: Clusterer = postcard::from_bytes(bytes)?;
+        c.vocab = c
+            .vocab_terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.clone(), i as u32))
+            .collect();
+        c.story_of = c
+            .stories
+            .iter()
+            .enumerate()
+            .flat_map(|(s, st)| st.articles.iter().map(move |&a| (a, s as u32)))
+            .collect();
+        if c.df.len() != c.vocab_terms.len() {
+            return Err(postcard::Error::DeserializeBadEncoding);
+        }
+        Ok(c)
+    }
+
+    /// The number of articles clustered.
+    pub fn articles(&self) -> u32 {
+        self.docs
+    }
+
+    /// The document frequency of a term among the articles clustered.
+    pub fn df(&self, term: &str) -> u32 {
+        self.vocab.get(term).map_or(0, |&i| self.df[i as usize])
     }
 
     /// The story of an article added earlier.

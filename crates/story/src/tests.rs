@@ -169,3 +169,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_saved_clusterer_continues_as_if_it_had_never_stopped() {
+    let arts = [
+        art(1, 100, VISIT, &[A, B]),
+        art(2, 100, FLOOD, &[]),
+        art(3, 101, VISIT2, &[A, B]),
+        art(4, 101, FLOOD2, &[]),
+        art(5, 180, LATE, &[A, B]),
+        art(6, 180, LATE_OTHER, &[A]),
+    ];
+    let mut whole = Clusterer::new(Params::default());
+    let expected: Vec<Assignment> = arts.iter().map(|a| whole.add(a)).collect();
+    for cut in 1..arts.len() {
+        let mut first = Clusterer::new(Params::default());
+        let mut got: Vec<Assignment> = arts[..cut].iter().map(|a| first.add(a)).collect();
+        let mut second = Clusterer::restore(&first.save()).expect("restores");
+        assert_eq!(second.articles(), cut as u32);
+        got.extend(arts[cut..].iter().map(|a| second.add(a)));
+        assert_eq!(got, expected, "cut after {cut}");
+        assert_eq!(second.story_of(1), whole.story_of(1));
+        assert_eq!(second.df("سيول"), whole.df("سيول"));
+    }
+    assert!(Clusterer::restore(b"not a state").is_err());
+}
