@@ -1,6 +1,10 @@
 """Shared by the seed checks (`bench/check_*.py RASD_BINARY [SEEDS_DIR]`):
 the arguments, a clean skip when ../shared is absent, a fresh database with
-the seed pages ingested, and one `ok`/`FAIL` line per check."""
+the seed pages ingested, and one `ok`/`FAIL` line per check.
+
+With RASD_SEEDS_ONE_BY_ONE=1 in the environment the pages are ingested one
+at a time, each run updating the knowledge base, events and stories from
+the state the earlier runs kept (the incremental pipeline)."""
 import json, os, subprocess, sys, tempfile
 
 
@@ -15,7 +19,11 @@ class SeedCheck:
         self.seeds = seeds
         self.db = os.path.join(tempfile.mkdtemp(), "seeds.db")
         self.fails = 0
-        self.run("ingest", seeds)
+        if os.environ.get("RASD_SEEDS_ONE_BY_ONE") == "1":
+            for f in sorted(os.listdir(seeds)):
+                self.run("ingest", os.path.join(seeds, f))
+        else:
+            self.run("ingest", seeds)
 
     def run(self, *args):
         """The stdout of `rasd --db DB ARGS…` (which must succeed)."""

@@ -184,6 +184,10 @@ pub struct KbSummary {
     /// this run (the events naming them are updated).
     #[serde(skip)]
     pub renamed: Vec<i64>,
+    /// Entities whose country changed in this run (the articles naming
+    /// them are coded again for events).
+    #[serde(skip)]
+    pub recountried: Vec<i64>,
     pub entities: u64,
     pub persons: u64,
     pub organizations: u64,
@@ -381,13 +385,16 @@ pub fn update_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreEr
         .iter()
         .map(|&id| entity_record(&kb.entities[id as usize], gaz))
         .collect();
-    let mut renamed = Vec::new();
+    let (mut renamed, mut recountried) = (Vec::new(), Vec::new());
     for r in &records {
         if let Some(old) = store.entity(r.id)?.filter(|o| o.id == r.id) {
             if (&old.name, &old.name_en, &old.country, &old.sector)
                 != (&r.name, &r.name_en, &r.country, &r.sector)
             {
                 renamed.push(r.id);
+            }
+            if old.country != r.country {
+                recountried.push(r.id);
             }
         }
     }
@@ -416,6 +423,7 @@ pub fn update_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreEr
         articles: articles as u64,
         merged: merges.len() as u64,
         renamed,
+        recountried,
         ..kb_summary(&kb, t0)
     })
 }

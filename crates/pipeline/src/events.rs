@@ -14,7 +14,7 @@ use rasd_event::filter::{ActorKind, ActorView, DocView, MentionView};
 use rasd_event::{extract, ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
 use rasd_store::{
     ArticleQuery, DerivedStage, EntityRecord, EventActor, EventMentionRecord, EventPlace,
-    EventRecord, EventState, StageMark, Store, StoreError, StoredDocEntity,
+    EventRecord, EventState, MentionContrib, StageMark, Store, StoreError, StoredDocEntity,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -1049,6 +1049,8 @@ struct Merging {
     /// Places with their weight: 3 when a sentence names it, 1 for the
     /// article's focus place.
     places: Vec<(EventPlace, u32)>,
+    /// What each mention brought, in the order of `rec.mentions`.
+    contribs: Vec<MentionContrib>,
 }
 
 impl Merging {
@@ -1057,7 +1059,67 @@ impl Merging {
             rec,
             publishers: st.publishers.into_iter().collect(),
             places: st.places,
+            contribs: st.contribs,
         }
+    }
+
+    /// Takes the mentions of `article` out again, as if they had never been
+    /// merged in; returns how many.
+    fn retract(&mut self, article: i64) -> usize {
+        if self.contribs.len() != self.rec.mentions.len() {
+            return 0;
+        }
+        let keep: Vec<bool> = self
+            .rec
+            .mentions
+            .iter()
+            .map(|m| m.article != article)
+            .collect();
+        let gone = keep.iter().filter(|k| !**k).count();
+        if gone == 0 {
+            return 0;
+        }
+        let mut k = keep.iter();
+        self.rec
+            .mentions
+            .retain(|_| *k.next().expect("one flag a mention"));
+        let mut k = keep.iter();
+        self.contribs
+            .retain(|_| *k.next().expect("one flag a mention"));
+        let mut articles: Vec<i64> = Vec::new();
+        for m in &self.rec.mentions {
+            if !articles.contains(&m.article) {
+                articles.push(m.article);
+            }
+        }
+        self.rec.articles = articles;
+        self.publishers = self.contribs.iter().map(|c| c.publisher.clone()).collect();
+        self.places.clear();
+        for c in &self.contribs {
+            if let Some((p, w)) = &c.place {
+                match self.places.iter_mut().find(|(q, _)| q == p) {
+                    Some(slot) => slot.1 += w,
+                    None => self.places.push((p.clone(), *w)),
+                }
+            }
+        }
+        self.rec.mode = self.contribs.iter().find_map(|c| c.mode.clone());
+        self.rec.date_source = if self
+            .contribs
+            .iter()
+            .any(|c| c.date_source.as_deref() == Some("text"))
+        {
+            Some("text".into())
+        } else {
+            self.contribs.first().and_then(|c| c.date_source.clone())
+        };
+        self.rec.confidence = self
+            .rec
+            .mentions
+            .iter()
+            .map(|m| m.confidence)
+            .fold(0.0, f32::max);
+        gone
     }
 
     /// Adds the mentions of another event of the same key.
@@ -1066,6 +1128,7 @@ impl Merging {
             rec,
             publishers,
             places,
+            contribs: other_contribs,
         } = other;
         if self.rec.mode.is_none() {
             self.rec.mode = rec.mode;
@@ -1081,6 +1144,7 @@ impl Merging {
         }
         self.rec.confidence = self.rec.confidence.max(rec.confidence);
         self.rec.mentions.extend(rec.mentions);
+        self.contribs.extend(other_contribs);
         for a in rec.articles {
             if !self.rec.articles.contains(&a) {
                 self.rec.articles.push(a);
@@ -1096,6 +1160,7 @@ impl Merging {
             mut rec,
             publishers,
             places,
+            contribs,
         } = self;
         rec.articles.sort_unstable();
         rec.num_articles = rec.articles.len() as u32;
@@ -1110,6 +1175,7 @@ impl Merging {
             key: key.text(),
             publishers: publishers.into_iter().collect(),
             places,
+            contribs,
         };
         (rec, st)
     }
@@ -1129,6 +1195,8 @@ pub struct EventSummary {
     pub multi_article: u64,
     /// Events new or changed in this run (an update).
     pub changed: u64,
+    /// Articles coded again because an actor's country changed.
+    pub recoded: u64,
     pub seconds: f64,
 }
 
@@ -1157,6 +1225,58 @@ fn kb_records(store: &dyn Store) -> Result<HashMap<i64, EntityRecord>, StoreErro
         true
     })?;
     Ok(kb)
+}
+
+/// Codes loaded articles (in parallel) and hands every mention, with its
+/// merge key, to `each`, in article order.
+fn code_loaded(
+    loaded: &[Loaded],
+    kb: &HashMap<i64, EntityRecord>,
+    each: &mut dyn FnMut(EventKey, Merging),
+) {
+    let coded: Vec<Vec<ArticleEvent>> = loaded
+        .par_iter()
+        .map(|l| {
+            let country_of = |i: usize| {
+                let k = kb.get(&l.entities.get(i)?.kb_id?)?;
+                let c = k.country.as_deref()?;
+                Some(rasd_geo::iso2(c).unwrap_or(c).to_string())
+            };
+            article_events(&l.article, &l.entities, &l.timexes, &country_of)
+        })
+        .collect();
+    for (l, evs) in loaded.iter().zip(coded) {
+        let publisher =
+            crate::annotate::publisher(&l.article).unwrap_or_else(|| format!("article {}", l.id));
+        for ev in evs {
+            let (key, m) = mention_event(l, &ev, kb, &publisher);
+            each(key, m);
+        }
+    }
+}
+
+/// Codes the stored articles with these ids.
+fn code_listed(
+    store: &dyn Store,
+    ids: &[i64],
+    kb: &HashMap<i64, EntityRecord>,
+    each: &mut dyn FnMut(EventKey, Merging),
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(500) {
+        let mut loaded = Vec::with_capacity(chunk.len());
+        for &id in chunk {
+            if let Some(s) = store.article(id)? {
+                loaded.push(Loaded {
+                    id,
+                    article: s.article,
+                    entities: store.article_entities(id)?,
+                    timexes: store.timexes(id)?,
+                });
+            }
+        }
+        code_loaded(&loaded, kb, each);
+    }
+    Ok(())
 }
 
 /// Codes the stored articles after `after` in id order (in pages of 500,
@@ -1194,25 +1314,7 @@ fn code_articles(
                 timexes: store.timexes(id)?,
             });
         }
-        let coded: Vec<Vec<ArticleEvent>> = loaded
-            .par_iter()
-            .map(|l| {
-                let country_of = |i: usize| {
-                    let k = kb.get(&l.entities.get(i)?.kb_id?)?;
-                    let c = k.country.as_deref()?;
-                    Some(rasd_geo::iso2(c).unwrap_or(c).to_string())
-                };
-                article_events(&l.article, &l.entities, &l.timexes, &country_of)
-            })
-            .collect();
-        for (l, evs) in loaded.iter().zip(coded) {
-            let publisher = crate::annotate::publisher(&l.article)
-                .unwrap_or_else(|| format!("article {}", l.id));
-            for ev in evs {
-                let (key, m) = mention_event(l, &ev, kb, &publisher);
-                each(key, m);
-            }
-        }
+        code_loaded(&loaded, kb, each);
     }
     Ok((articles, after))
 }
@@ -1278,9 +1380,14 @@ fn mention_event(
             .to_string(),
         confidence: ev.confidence,
     };
-    let places = place
-        .map(|p| vec![(p, if ev.place_in_sentence { 3 } else { 1 })])
-        .unwrap_or_default();
+    let place = place.map(|p| (p, if ev.place_in_sentence { 3 } else { 1 }));
+    let contrib = MentionContrib {
+        publisher: publisher.to_string(),
+        place: place.clone(),
+        mode: ev.mode.clone(),
+        date_source: date.as_ref().map(|d| d.2.to_string()),
+    };
+    let places = place.into_iter().collect();
     let m = Merging {
         rec: EventRecord {
             id: 0,
@@ -1302,6 +1409,7 @@ fn mention_event(
         },
         publishers: BTreeSet::from([publisher.to_string()]),
         places,
+        contribs: vec![contrib],
     };
     (key, m)
 }
@@ -1350,7 +1458,15 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
 /// `renamed`: entities whose name, English name, country or sector the
 /// knowledge base changed since; the events they act in take the new ones,
 /// as a rebuild would give them.
-pub fn update_events(store: &mut dyn Store, renamed: &[i64]) -> Result<EventSummary, StoreError> {
+///
+/// `recountried`: entities whose country the knowledge base changed: the
+/// articles naming them are coded again (their mentions taken out of their
+/// events exactly first), since the coder reads actors' countries.
+pub fn update_events(
+    store: &mut dyn Store,
+    renamed: &[i64],
+    recountried: &[i64],
+) -> Result<EventSummary, StoreError> {
     let t0 = Instant::now();
     let Some(mark) = store
         .stage_mark(DerivedStage::Events)?
@@ -1477,8 +1593,33 @@ pub fn update_events(store: &mut dyn Store, renamed: &[i64]) -> Result<EventSumm
             }
         }
     }
-    // The new articles.
+    // Articles whose actors' countries changed: out of their events, and
+    // coded again below.
     let mut pending: Vec<(EventKey, Merging)> = Vec::new();
+    let mut deleted: Vec<i64> = Vec::new();
+    if !recountried.is_empty() {
+        let recode = store.articles_naming(recountried, mark.last_article)?;
+        if !recode.is_empty() {
+            let key_of: HashMap<i64, EventKey> =
+                keys.iter().map(|(k, &id)| (id, k.clone())).collect();
+            for &a in &recode {
+                for id in store.events_with_article(a)? {
+                    if !open.contains_key(&id) {
+                        let (Some(k), Some(m)) = (key_of.get(&id), load(store, id)?) else {
+                            continue;
+                        };
+                        open.insert(id, (k.clone(), m));
+                    }
+                    if let Some((_, m)) = open.get_mut(&id) {
+                        m.retract(a);
+                    }
+                }
+            }
+            code_listed(store, &recode, &kb, &mut |key, m| pending.push((key, m)))?;
+            sum.recoded = recode.len() as u64;
+        }
+    }
+    // The new articles.
     let (articles, last) = code_articles(store, mark.last_article, &kb, &mut |key, m| {
         pending.push((key, m));
     })?;
@@ -1511,6 +1652,18 @@ pub fn update_events(store: &mut dyn Store, renamed: &[i64]) -> Result<EventSumm
         };
         open.insert(id, (key, e));
     }
+    // Events left without mentions are gone.
+    let empty: Vec<i64> = open
+        .iter()
+        .filter(|(_, (_, m))| m.rec.mentions.is_empty())
+        .map(|(&id, _)| id)
+        .collect();
+    for id in empty {
+        if let Some((k, _)) = open.remove(&id) {
+            keys.remove(&k);
+        }
+        deleted.push(id);
+    }
     sum.changed = open.len() as u64;
     let events: Vec<(EventRecord, EventState)> = open
         .into_iter()
@@ -1523,6 +1676,7 @@ pub fn update_events(store: &mut dyn Store, renamed: &[i64]) -> Result<EventSumm
     store.upsert_events(
         &events,
         &redirects,
+        &deleted,
         &StageMark::new(EVENT_STATE_VERSION, last.max(mark.last_article)),
     )?;
     sum.events = keys.len() as u64;

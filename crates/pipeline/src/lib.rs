@@ -447,11 +447,11 @@ pub fn derive(store: &mut dyn Store, entities: bool) -> Result<Derived, StoreErr
     };
     let duplicates = dedup::update_duplicates(store, false)?;
     let events = if entities {
-        let renamed = knowledge_base
+        let (renamed, recountried) = knowledge_base
             .as_ref()
-            .map(|k| k.renamed.as_slice())
+            .map(|k| (k.renamed.as_slice(), k.recountried.as_slice()))
             .unwrap_or_default();
-        Some(events::update_events(store, renamed)?)
+        Some(events::update_events(store, renamed, recountried)?)
     } else {
         None
     };

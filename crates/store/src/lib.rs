@@ -342,6 +342,20 @@ pub struct EventState {
     pub key: String,
     pub publishers: Vec<String>,
     pub places: Vec<(EventPlace, u32)>,
+    /// What each mention (in the order of the record's `mentions`) brought,
+    /// so that an article's mentions can be taken out again exactly.
+    #[serde(default)]
+    pub contribs: Vec<MentionContrib>,
+}
+
+/// What one mention brought to its event.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct MentionContrib {
+    pub publisher: String,
+    /// The place it gave, with its weight (3 when its sentence names it).
+    pub place: Option<(EventPlace, u32)>,
+    pub mode: Option<String>,
+    pub date_source: Option<String>,
 }
 
 /// A stage's state kept between runs (the knowledge base's, the story
@@ -559,6 +573,11 @@ pub trait Store {
     fn save_story_state(&mut self, state: &KeptState) -> Result<()>;
     /// The story clusterer's kept state, if any.
     fn story_state(&self) -> Result<Option<KeptState>>;
+    /// The ids of all events (negated ones too) with a mention in this
+    /// article.
+    fn events_with_article(&self, article: i64) -> Result<Vec<i64>>;
+    /// The articles up to `upto` that name any of these entities.
+    fn articles_naming(&self, entities: &[i64], upto: i64) -> Result<Vec<i64>>;
     /// The events (not negated) that name any of these articles: (date, id,
     /// articles), by date.
     fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<(Option<String>, i64, Vec<i64>)>>;
@@ -585,12 +604,14 @@ pub trait Store {
         events: &[(EventRecord, EventState)],
         mark: &StageMark,
     ) -> Result<()>;
-    /// Writes new and changed events with their state, and redirects of
-    /// events merged into others (whose rows go).
+    /// Writes new and changed events with their state, redirects of events
+    /// merged into others (whose rows go), and deletes events left without
+    /// mentions.
     fn upsert_events(
         &mut self,
         events: &[(EventRecord, EventState)],
         redirects: &[(i64, i64)],
+        deleted: &[i64],
         mark: &StageMark,
     ) -> Result<()>;
     /// The kept merge key of every event: `f(event id, key)`.

@@ -224,7 +224,8 @@ CREATE TABLE event_state (
     event_id   INTEGER PRIMARY KEY,
     key        TEXT NOT NULL UNIQUE,
     publishers TEXT NOT NULL,
-    places     TEXT NOT NULL
+    places     TEXT NOT NULL,
+    contribs   TEXT NOT NULL
 );
 CREATE TABLE event_redirects (
     old_id INTEGER PRIMARY KEY,
@@ -280,7 +281,7 @@ pub fn body_hash(body: &str) -> String {
 fn put_events(tx: &rusqlite::Transaction, events: &[(EventRecord, EventState)]) -> Result<()> {
     let mut st = tx.prepare_cached("INSERT OR REPLACE INTO events (id, record) VALUES (?1, ?2)")?;
     let mut ks = tx.prepare_cached(
-        "INSERT OR REPLACE INTO event_state (event_id, key, publishers, places) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR REPLACE INTO event_state (event_id, key, publishers, places, contribs) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     let mut del_arts = tx.prepare_cached("DELETE FROM event_articles WHERE event_id = ?1")?;
     let mut arts = tx.prepare_cached(
@@ -289,16 +290,15 @@ fn put_events(tx: &rusqlite::Transaction, events: &[(EventRecord, EventState)]) 
     for (e, state) in events {
         st.execute(params![e.id, json(e)])?;
         del_arts.execute([e.id])?;
-        if !e.negated {
-            for a in &e.articles {
-                arts.execute([e.id, *a])?;
-            }
+        for a in &e.articles {
+            arts.execute([e.id, *a])?;
         }
         ks.execute(params![
             e.id,
             state.key,
             json(&state.publishers),
-            json(&state.places)
+            json(&state.places),
+            json(&state.contribs)
         ])?;
     }
     Ok(())
@@ -1451,6 +1451,7 @@ impl Store for SqliteStore {
         &mut self,
         events: &[(EventRecord, EventState)],
         redirects: &[(i64, i64)],
+        deleted: &[i64],
         mark: &StageMark,
     ) -> Result<()> {
         let tx = self
@@ -1466,6 +1467,11 @@ impl Store for SqliteStore {
             )?;
             let mut del_arts =
                 tx.prepare_cached("DELETE FROM event_articles WHERE event_id = ?1")?;
+            for &id in deleted {
+                del.execute([id])?;
+                del_st.execute([id])?;
+                del_arts.execute([id])?;
+            }
             for &(old, new) in redirects {
                 del.execute([old])?;
                 del_st.execute([old])?;
@@ -1501,7 +1507,7 @@ impl Store for SqliteStore {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT e.record, s.key, s.publishers, s.places FROM events e JOIN event_state s ON s.event_id = e.id WHERE e.id = ?1",
+                "SELECT e.record, s.key, s.publishers, s.places, s.contribs FROM events e JOIN event_state s ON s.event_id = e.id WHERE e.id = ?1",
             )?
             .query_row([id], |r| {
                 Ok((
@@ -1509,10 +1515,11 @@ impl Store for SqliteStore {
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
                 ))
             })
             .optional()?;
-        let Some((rec, key, publishers, places)) = row else {
+        let Some((rec, key, publishers, places, contribs)) = row else {
             return Ok(None);
         };
         let what = format!("event {id}");
@@ -1522,6 +1529,7 @@ impl Store for SqliteStore {
                 key,
                 publishers: parse_json(&publishers, &what)?,
                 places: parse_json(&places, &what)?,
+                contribs: parse_json(&contribs, &what)?,
             },
         )))
     }
@@ -1622,10 +1630,35 @@ impl Store for SqliteStore {
                 continue;
             };
             let e: EventRecord = parse_json(&rec, &format!("event {id}"))?;
-            out.push((e.date, e.id, e.articles));
+            if !e.negated {
+                out.push((e.date, e.id, e.articles));
+            }
         }
         out.sort();
         Ok(out)
+    }
+
+    fn events_with_article(&self, article: i64) -> Result<Vec<i64>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT event_id FROM event_articles WHERE article_id = ?1 ORDER BY event_id",
+        )?;
+        let v = s
+            .query_map([article], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(v)
+    }
+
+    fn articles_naming(&self, entities: &[i64], upto: i64) -> Result<Vec<i64>> {
+        let mut s = self.conn.prepare_cached(
+            "SELECT DISTINCT article_id FROM doc_entities WHERE entity_id = ?1 AND article_id <= ?2",
+        )?;
+        let mut out = std::collections::BTreeSet::new();
+        for &e in entities {
+            for a in s.query_map(params![e, upto], |r| r.get::<_, i64>(0))? {
+                out.insert(a?);
+            }
+        }
+        Ok(out.into_iter().collect())
     }
 
     fn entity_redirects(&self) -> Result<Vec<(i64, i64)>> {
