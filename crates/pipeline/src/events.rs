@@ -1604,11 +1604,11 @@ pub fn update_events(
                 keys.iter().map(|(k, &id)| (id, k.clone())).collect();
             for &a in &recode {
                 for id in store.events_with_article(a)? {
-                    if !open.contains_key(&id) {
+                    if let std::collections::btree_map::Entry::Vacant(slot) = open.entry(id) {
                         let (Some(k), Some(m)) = (key_of.get(&id), load(store, id)?) else {
                             continue;
                         };
-                        open.insert(id, (k.clone(), m));
+                        slot.insert((k.clone(), m));
                     }
                     if let Some((_, m)) = open.get_mut(&id) {
                         m.retract(a);

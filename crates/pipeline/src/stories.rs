@@ -185,12 +185,33 @@ struct RecordInputs<'a> {
 }
 
 impl<'a> RecordInputs<'a> {
-    fn index_events(&mut self) {
-        self.events_of.clear();
-        for (k, (_, _, arts)) in self.events.iter().enumerate() {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        c: &'a Clusterer,
+        by_id: HashMap<i64, &'a Gathered>,
+        vectors: &'a HashMap<i64, Vec<(String, f32)>>,
+        ents: &'a HashMap<i64, Vec<(i64, u32)>>,
+        kb: &'a HashMap<i64, EntityRecord>,
+        pairs: &'a [rasd_store::DupPair],
+        events: &'a [(Option<String>, i64, Vec<i64>)],
+        stage: &'a StoryStage,
+    ) -> Self {
+        let mut events_of: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (k, (_, _, arts)) in events.iter().enumerate() {
             for a in arts {
-                self.events_of.entry(*a).or_default().push(k);
+                events_of.entry(*a).or_default().push(k);
             }
+        }
+        RecordInputs {
+            c,
+            by_id,
+            vectors,
+            ents,
+            kb,
+            pairs,
+            events,
+            events_of,
+            stage,
         }
     }
 
@@ -414,18 +435,16 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
             }
         }
     }
-    let mut inputs = RecordInputs {
-        c: &c,
-        by_id: gathered.iter().map(|g| (g.id, g)).collect(),
-        vectors: &vectors,
-        ents: &ents,
-        kb: &kb,
-        pairs: &pairs,
-        events: &events,
-        events_of: HashMap::new(),
-        stage: &stage,
-    };
-    inputs.index_events();
+    let inputs = RecordInputs::new(
+        &c,
+        gathered.iter().map(|g| (g.id, g)).collect(),
+        &vectors,
+        &ents,
+        &kb,
+        &pairs,
+        &events,
+        &stage,
+    );
     let records: Vec<StoryRecord> = (0..c.stories.len()).map(|i| inputs.record(i)).collect();
     let rows: Vec<(i64, i64, f32)> = members
         .iter()
@@ -493,11 +512,11 @@ pub fn update_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError>
                 kb: &mut HashMap<i64, Option<EntityRecord>>,
                 id: i64|
      -> Result<bool, StoreError> {
-        if !kb.contains_key(&id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = kb.entry(id) {
             let e = store
                 .entity(id)?
                 .filter(|e| matches!(e.etype.as_str(), "PER" | "ORG"));
-            kb.insert(id, e);
+            slot.insert(e);
         }
         Ok(kb[&id].is_some())
     };
@@ -557,18 +576,16 @@ pub fn update_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError>
     let kb: HashMap<i64, EntityRecord> =
         kb.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
     let events = store.events_of_articles(&members)?;
-    let mut inputs = RecordInputs {
-        c: &c,
-        by_id: new.iter().chain(old.iter()).map(|g| (g.id, g)).collect(),
-        vectors: &vectors,
-        ents: &ents,
-        kb: &kb,
-        pairs: &pairs,
-        events: &events,
-        events_of: HashMap::new(),
-        stage: &stage,
-    };
-    inputs.index_events();
+    let inputs = RecordInputs::new(
+        &c,
+        new.iter().chain(old.iter()).map(|g| (g.id, g)).collect(),
+        &vectors,
+        &ents,
+        &kb,
+        &pairs,
+        &events,
+        &stage,
+    );
     let records: Vec<StoryRecord> = touched
         .iter()
         .filter(|&&i| {

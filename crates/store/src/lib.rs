@@ -348,6 +348,12 @@ pub struct EventState {
     pub contribs: Vec<MentionContrib>,
 }
 
+/// An event as a story's timeline needs it: (date, id, articles).
+pub type DatedEvent = (Option<String>, i64, Vec<i64>);
+
+/// An article's term vector: (term, weight), heaviest first.
+pub type TermVector = Vec<(String, f32)>;
+
 /// What one mention brought to its event.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct MentionContrib {
@@ -580,11 +586,11 @@ pub trait Store {
     fn articles_naming(&self, entities: &[i64], upto: i64) -> Result<Vec<i64>>;
     /// The events (not negated) that name any of these articles: (date, id,
     /// articles), by date.
-    fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<(Option<String>, i64, Vec<i64>)>>;
+    fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<DatedEvent>>;
     /// (article, entity, mentions) of these articles' linked entities.
     fn article_entity_counts_of(&self, articles: &[i64]) -> Result<Vec<(i64, i64, u32)>>;
     /// The stored term vectors of these articles.
-    fn article_vectors_of(&self, articles: &[i64]) -> Result<Vec<(i64, Vec<(String, f32)>)>>;
+    fn article_vectors_of(&self, articles: &[i64]) -> Result<Vec<(i64, TermVector)>>;
     /// Stories by id.
     fn stories(&self, f: &mut dyn FnMut(StoryRecord) -> bool) -> Result<()>;
     fn story(&self, id: i64) -> Result<Option<StoryRecord>>;

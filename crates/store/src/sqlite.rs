@@ -934,25 +934,7 @@ impl Store for SqliteStore {
     }
 
     fn all_doc_entities(&self, f: &mut dyn FnMut(i64, Vec<rasd_entity::DocEntity>)) -> Result<()> {
-        let mut s = self
-            .conn
-            .prepare("SELECT article_id, data FROM doc_entities ORDER BY article_id, idx")?;
-        let mut rows = s.query([])?;
-        let mut cur: Option<i64> = None;
-        let mut batch = Vec::new();
-        while let Some(r) = rows.next()? {
-            let a: i64 = r.get(0)?;
-            let d: String = r.get(1)?;
-            if cur.is_some_and(|c| c != a) {
-                f(cur.expect("checked"), std::mem::take(&mut batch));
-            }
-            cur = Some(a);
-            batch.push(parse_json(&d, &format!("entities of article {a}"))?);
-        }
-        if let Some(c) = cur {
-            f(c, batch);
-        }
-        Ok(())
+        self.doc_entities_after(0, f)
     }
 
     fn write_knowledge_base(
@@ -1336,7 +1318,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn article_vectors_of(&self, articles: &[i64]) -> Result<Vec<(i64, Vec<(String, f32)>)>> {
+    fn article_vectors_of(&self, articles: &[i64]) -> Result<Vec<(i64, crate::TermVector)>> {
         let mut s = self
             .conn
             .prepare_cached("SELECT terms FROM article_vectors WHERE article_id = ?1")?;
@@ -1609,7 +1591,7 @@ impl Store for SqliteStore {
             .optional()?)
     }
 
-    fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<(Option<String>, i64, Vec<i64>)>> {
+    fn events_of_articles(&self, articles: &[i64]) -> Result<Vec<crate::DatedEvent>> {
         let mut ids = std::collections::BTreeSet::new();
         {
             let mut s = self
