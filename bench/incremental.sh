@@ -11,6 +11,7 @@
 #      store: near-duplicate groups, events and stories compared (ids left
 #      out), differences counted.
 # Usage: bench/incremental.sh [RUNS] [OLD_REV]   (defaults 1, fc37474)
+#   OLD_BIN=path/to/rasd uses that binary of OLD_REV instead of building it.
 # Skips the seeds step when ../shared/seeds is absent.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -24,9 +25,13 @@ grep -q avx512f /proc/cpuinfo && echo "AVX-512: yes" || echo "AVX-512: no"
 
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
 cp "${CARGO_TARGET_DIR:-$root/target}/release/rasd" "$tmp/rasd-new"
-git -C "$root" worktree add --force --detach "$tmp/old" "$old_rev" >/dev/null 2>&1
-(cd "$tmp/old" && CARGO_TARGET_DIR="$tmp/old-target" cargo build --release --quiet -p rasd)
-cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
+if [ -n "${OLD_BIN:-}" ]; then
+  cp "$OLD_BIN" "$tmp/rasd-old"
+else
+  git -C "$root" worktree add --force --detach "$tmp/old" "$old_rev" >/dev/null 2>&1
+  (cd "$tmp/old" && CARGO_TARGET_DIR="$tmp/old-target" cargo build --release --quiet -p rasd)
+  cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
+fi
 
 # Inputs: the corpus in its order as JSON arrays: all but the last 1,000,
 # the last 1,000, and 10 batches.
@@ -64,7 +69,14 @@ for k in ("knowledge_base", "duplicates", "events", "stories", "search"):
 print("    stages: " + ", ".join(parts))
 PY
 }
-median() { python3 -c 'import statistics,sys; xs=[float(x) for x in sys.argv[1:]]; print(f"{statistics.median(xs):.2f} s (runs: {", ".join(f"{x:.2f}" for x in xs)})")' "$@"; }
+median() {
+  python3 - "$@" <<'PY'
+import statistics, sys
+xs = [float(x) for x in sys.argv[1:]]
+runs = ", ".join(f"{x:.2f}" for x in xs)
+print(f"{statistics.median(xs):.2f} s (runs: {runs})")
+PY
+}
 
 for b in old new; do
   r="$tmp/rasd-$b"
@@ -89,7 +101,7 @@ for b in old new; do
     stages "$tmp/seeds-$b.json"
   fi
   rm -f "$tmp/base-$b.db"*
-  "$r" --db "$tmp/base-$b.db" ingest "$tmp/base.json" --json > /dev/null
+  "$r" --db "$tmp/base-$b.db" ingest "$tmp/base.json" --max-file-size 1000 --json > /dev/null
   ts=()
   for i in 1 2 3; do
     cp "$tmp/base-$b.db" "$tmp/copy.db"
@@ -101,9 +113,9 @@ for b in old new; do
   stages "$tmp/k-$b.json"
 done
 
-echo "== 10 batches vs one batch (this build)"
-rm -f "$tmp/one.db"* "$tmp/ten.db"*
-"$tmp/rasd-new" --db "$tmp/one.db" ingest "$tmp/batches" --json > /dev/null
+echo "== 10 batches vs one batch (this build; the one-batch store is the full ingest above: same records, same order)"
+rm -f "$tmp/ten.db"*
+cp "$tmp/full-new.db" "$tmp/one.db"
 for f in "$tmp"/batches/*.json; do
   "$tmp/rasd-new" --db "$tmp/ten.db" ingest "$f" --json > /dev/null
 done
