@@ -173,25 +173,20 @@ pub struct CorpusReport {
 impl CorpusReport {
     /// Mean F1 of the types in the gold or predicted.
     pub fn macro_f1(&self) -> f64 {
-        let fs: Vec<f64> = self
-            .per_type
-            .values()
-            .filter(|c| c.gold + c.pred > 0)
-            .map(Prf::f1)
-            .collect();
-        if fs.is_empty() {
-            0.0
-        } else {
-            fs.iter().sum::<f64>() / fs.len() as f64
-        }
+        self.mean_f1(|c| c.gold + c.pred > 0)
     }
 
     /// Mean F1 of the types with at least `min` gold mentions.
     pub fn macro_f1_min_support(&self, min: usize) -> f64 {
+        self.mean_f1(|c| c.gold >= min)
+    }
+
+    /// Mean F1 of the types whose counts pass `keep` (0 when none does).
+    fn mean_f1(&self, keep: impl Fn(&Prf) -> bool) -> f64 {
         let fs: Vec<f64> = self
             .per_type
             .values()
-            .filter(|c| c.gold >= min)
+            .filter(|c| keep(c))
             .map(Prf::f1)
             .collect();
         if fs.is_empty() {

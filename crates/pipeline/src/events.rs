@@ -1217,6 +1217,18 @@ struct Loaded {
     timexes: Vec<TimeMention>,
 }
 
+impl Loaded {
+    /// An article with its stored entities and time expressions.
+    fn read(store: &dyn Store, id: i64, article: Article) -> Result<Loaded, StoreError> {
+        Ok(Loaded {
+            id,
+            article,
+            entities: store.article_entities(id)?,
+            timexes: store.timexes(id)?,
+        })
+    }
+}
+
 /// The knowledge base's entities by id.
 fn kb_records(store: &dyn Store) -> Result<HashMap<i64, EntityRecord>, StoreError> {
     let mut kb: HashMap<i64, EntityRecord> = HashMap::new();
@@ -1266,12 +1278,7 @@ fn code_listed(
         let mut loaded = Vec::with_capacity(chunk.len());
         for &id in chunk {
             if let Some(s) = store.article(id)? {
-                loaded.push(Loaded {
-                    id,
-                    article: s.article,
-                    entities: store.article_entities(id)?,
-                    timexes: store.timexes(id)?,
-                });
+                loaded.push(Loaded::read(store, id, s.article)?);
             }
         }
         code_loaded(&loaded, kb, each);
@@ -1307,12 +1314,7 @@ fn code_articles(
         articles += page.len() as u64;
         let mut loaded = Vec::with_capacity(page.len());
         for (id, article) in page {
-            loaded.push(Loaded {
-                id,
-                article,
-                entities: store.article_entities(id)?,
-                timexes: store.timexes(id)?,
-            });
+            loaded.push(Loaded::read(store, id, article)?);
         }
         code_loaded(&loaded, kb, each);
     }
@@ -1564,14 +1566,14 @@ pub fn update_events(
     // Actors the knowledge base renamed.
     if !renamed.is_empty() {
         let renamed: HashSet<String> = renamed.iter().map(|id| format!("E{id}")).collect();
-        let mut ids: Vec<i64> = keys
+        let mut found: Vec<(i64, EventKey)> = keys
             .iter()
             .filter(|(k, _)| renamed.contains(&k.source) || renamed.contains(&k.target))
-            .map(|(_, &id)| id)
-            .filter(|id| !open.contains_key(id))
+            .filter(|(_, id)| !open.contains_key(id))
+            .map(|(k, &id)| (id, k.clone()))
             .collect();
-        ids.sort_unstable();
-        for id in ids {
+        found.sort_unstable_by_key(|(id, _)| *id);
+        for (id, key) in found {
             let Some(mut m) = load(store, id)? else {
                 continue;
             };
@@ -1584,11 +1586,6 @@ pub fn update_events(
                 }
             }
             if changed {
-                let key = keys
-                    .iter()
-                    .find(|(_, &v)| v == id)
-                    .map(|(k, _)| k.clone())
-                    .expect("the key of a kept event");
                 open.insert(id, (key, m));
             }
         }
