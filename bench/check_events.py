@@ -57,12 +57,20 @@ check("AGREE or AID: Moscow's commitment to train and support Haftar's forces (0
 niger = [e for e in events if e["type"] == "CONSULT" and page["001"] in e["articles"] and (who(e["source"], *YEV) or who(e["target"], *YEV))
          and (who(e["target"], "تياني", "مودي") or who(e["source"], "تياني", "مودي") or (e["target"] or {}).get("country") == "NER")
          and (e["place"] or {}).get("name_en") == "Niamey" and (e["date"] or "") == "2024-06-03"]
-check("CONSULT Yevkurov → Niger's junta (Tiani / Mody), Niamey, 2024-06-03 (001)", niger)
+check("CONSULT Yevkurov → Niger's junta (Tiani / Mody), Niamey, 2024-06-03 (001)", niger,
+      known="issue #16: the learned coder scores the trigger بحث of the Niamey sentence below its threshold, and the host sits in a relative clause")
 check("CONSULT Saddam Haftar → Mahamat Idriss Déby, N'Djamena (001)", consult(("صدام حفتر",), ("ديبي",), place=("N'Djamena",), arts=[page["001"]]), show(consult(("صدام",), ("ديبي",))))
 check("CONSULT Stephanie Khoury (UN) → Haftar, 2024-06-02 (001)", consult(("خوري",), KH, "2024-06-02", arts=[page["001"]]), show(consult(("خوري",), KH)))
 titles = ("نائب", "وزير", "الرئيس", "رئيس", "المشير", "اللواء", "قائد")
 bad = [e for e in events for a in (e["source"], e["target"]) if a and a.get("entity") and (a["name"].split()[0] in titles)]
 check("no event actor is a title word", not bad, show(bad))
+frag = [e for e in events for a in (e["source"], e["target"]) if a and a["name"] in ("إكس", "أجريا", "منصة", "خلالها")]
+check("no fragment is an actor (إكس, أجريا)", not frag, show(frag))
+cities = {"بنغازي", "موسكو", "نيامي", "أنجامينا", "طرابلس", "سرت", "غزة"}
+placed = [e for e in events for a in (e["source"], e["target"]) if a and a["name"] in cities]
+check("no city is an actor", not placed, show(placed))
+match = [e for e in events if e["type"] == "CONSULT" and any(w in ((e["source"] or {}).get("name") or "") + ((e["target"] or {}).get("name") or "") for w in ("الهلال", "المريخ"))]
+check("a football match is no CONSULT (يلتقي فريق الهلال نظيره المريخ)", not match, show(match))
 drones = [e for e in events if e["type"] == "ASSAULT" and any(a in appended for a in e["articles"])]
 check("the appended items have their own ASSAULT events (the drones)", drones)
 leak = [e for e in drones if any(a in page.values() for a in e["articles"])]

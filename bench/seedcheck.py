@@ -36,10 +36,17 @@ class SeedCheck:
         """Page ids by seed file prefix (`000` … `004`)."""
         return {os.path.basename(a["input"]["path"])[:3]: a["id"] for a in arts if a["kind"] == "page"}
 
-    def check(self, name, ok, detail=""):
+    def check(self, name, ok, detail="", known=None):
+        """`known`: the open issue and reason of a known miss, printed as
+        `KNOWN` (and counted apart) instead of failing the run."""
+        if not ok and known:
+            self.known = getattr(self, "known", 0) + 1
+            print(f"KNOWN {name}  (known miss: {known})" + (f"  ({detail})" if detail else ""))
+            return
         self.fails += not ok
         print(("ok   " if ok else "FAIL ") + name + (f"  ({detail})" if detail and not ok else ""))
 
     def finish(self):
-        print(f"{self.fails} failed")
+        known = getattr(self, "known", 0)
+        print(f"{self.fails} failed" + (f", {known} known misses" if known else ""))
         sys.exit(1 if self.fails else 0)

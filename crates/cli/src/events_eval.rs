@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Subcommands of `rasd events`.
 #[derive(clap::Subcommand)]
 pub enum EventsCmd {
-    /// Score the event coder on a labelled file. A `.jsonl` file is a split of rasd's PLOVER event corpus as `data/events/tools/rebuild.py` writes it (`data/events/build/SPLIT.jsonl`): per-type precision/recall/F1 of mentions (type + trigger overlap), argument accuracy on matched mentions, a confusion table; the last line is `F1: 0.xxxx` (micro F1 of mentions). Any other file is the TSV of own sentences (sentence, [arguments,] events); the last line is then the macro F1 over types.
+    /// Score the event coder on a labelled file. A `.jsonl` file is a split of rasd's PLOVER event corpus as `data/events/tools/rebuild.py` writes it (`data/events/build/SPLIT.jsonl`): per-type precision/recall/F1 of mentions (type + trigger overlap), argument accuracy on matched mentions, a confusion table; the last line is `F1: 0.xxxx` (micro F1 of mentions). Any other file is the TSV of own sentences (sentence, [arguments,] events), on which the lexicon coder (the learned coder's candidate generator and features) is scored; the last line is then the macro F1 over types.
     Eval {
         file: PathBuf,
         /// Also print every sentence with a wrong type, argument or flag.
@@ -23,9 +23,6 @@ pub enum EventsCmd {
         /// Score only the lines of this `#@set` part of the file.
         #[arg(long)]
         set: Option<String>,
-        /// Also apply the mention filter that article coding applies (trained on news articles; here each sentence is its own article). Corpus files are always coded with it, as ingest codes.
-        #[arg(long)]
-        filter: bool,
         /// Corpus files: print the report as JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -39,13 +36,12 @@ pub fn run(cmd: EventsCmd) -> Result<ExitCode> {
             verbose,
             ner,
             set,
-            filter,
             json,
         } => {
             if file.extension().is_some_and(|e| e == "jsonl") {
                 eval_corpus(&file, json)
             } else {
-                eval(&file, verbose, ner, set, filter)
+                eval(&file, verbose, ner, set)
             }
         }
     }
@@ -79,13 +75,7 @@ fn ner_mentions(text: &str) -> Vec<Arg> {
     out
 }
 
-fn eval(
-    file: &Path,
-    verbose: bool,
-    ner: bool,
-    set: Option<String>,
-    filter: bool,
-) -> Result<ExitCode> {
+fn eval(file: &Path, verbose: bool, ner: bool, set: Option<String>) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| anyhow::anyhow!("{}: not UTF-8 text ({e})", file.display()))?;
@@ -97,10 +87,9 @@ fn eval(
         }
     }
     let opts = Options {
-        min_confidence: rasd_pipeline::events::MIN_CONFIDENCE,
+        min_confidence: rasd_event::eval::MIN_CONFIDENCE,
         finder_always: ner,
         set,
-        filter,
     };
     let finder = |t: &str| ner_mentions(t);
     let report = evaluate(&gold, Some(&finder), &opts);

@@ -837,3 +837,68 @@ fn events_are_coded_merged_across_reports_and_exported() {
         .collect();
     assert!(types.contains(&"PROTEST"), "{types:?}");
 }
+
+/// Ingest and `rasd annotate` code an article through one path: the same
+/// text gives the same event mentions (type, trigger, actors, date).
+#[test]
+fn ingest_and_annotate_give_the_same_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز في الرياض أمس الاثنين رئيس الوزراء الباكستاني نواز شريف، وبحث معه العلاقات الثنائية. \
+وفي صنعاء، شنت طائرات التحالف العربي غارات على مواقع لميليشيا الحوثي. \
+وأدانت وزارة الخارجية الأمريكية الهجوم الذي استهدف مسجدا في مدينة القطيف.";
+    let feed = dir.path().join("a.jsonl");
+    let v = serde_json::json!({"source": "wire", "published": "2015-04-07", "url": "https://wire.example/7", "content": body});
+    std::fs::write(&feed, format!("{v}\n")).unwrap();
+    let db = dir.path().join("a.db");
+    assert!(rasd(&db, &["ingest", feed.to_str().unwrap()])
+        .status
+        .success());
+    let name = |a: &Value| a["name"].as_str().unwrap_or("-").to_string();
+    let mut stored: Vec<(String, String, String, String, String)> = Vec::new();
+    for l in stdout(&rasd(&db, &["events", "--json", "--negated"])).lines() {
+        let e: Value = serde_json::from_str(l).unwrap();
+        for m in e["mentions"].as_array().unwrap() {
+            stored.push((
+                e["type"].as_str().unwrap().to_string(),
+                m["trigger_text"].as_str().unwrap().to_string(),
+                name(&e["source"]),
+                name(&e["target"]),
+                e["date"].as_str().unwrap_or("-").to_string(),
+            ));
+        }
+    }
+    let o = rasd(
+        &db,
+        &[
+            "annotate",
+            "--layers",
+            "events",
+            "--published",
+            "2015-04-07",
+            "--text",
+            body,
+        ],
+    );
+    let v: Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let mut annotated: Vec<(String, String, String, String, String)> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap().to_string(),
+                e["trigger_text"].as_str().unwrap().to_string(),
+                name(&e["source"]),
+                name(&e["target"]),
+                e["date"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect();
+    stored.sort();
+    annotated.sort();
+    annotated.dedup();
+    stored.dedup();
+    assert!(annotated.len() >= 2, "{annotated:?}");
+    assert!(annotated.iter().any(|e| e.0 == "CONSULT"), "{annotated:?}");
+    assert_eq!(stored, annotated);
+}

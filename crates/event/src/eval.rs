@@ -62,8 +62,7 @@
 //! Type detection is scored per sentence and type: for each sentence, the
 //! set of gold types (events flagged `q` or `hyp` left out) is compared with
 //! the set of types of the events rasd would record from it (those that are
-//! not questions or conditions and reach [`MIN_CONFIDENCE`], as
-//! `rasd_pipeline` filters them). A type in both is a true positive, a
+//! not questions or conditions and reach [`MIN_CONFIDENCE`]). A type in both is a true positive, a
 //! predicted type the gold lacks a false positive (so any event predicted on
 //! a `NONE` sentence is a false positive of its type), a gold type not
 //! predicted a false negative. Several gold events of one type in a sentence
@@ -95,8 +94,10 @@ use rasd_text::{fold, Folds};
 
 use crate::{extract, ActorRef, Arg, ArgKind, EventMention, EventType, SentenceInput, TimeArg};
 
-/// The confidence below which rasd does not record an event mention (the
-/// same floor as `rasd_pipeline::events::MIN_CONFIDENCE`).
+/// The confidence below which the lexicon coder's mention is not counted
+/// here. This file scores the lexicon coder ([`extract`]), the learned
+/// coder's candidate generator, on sentences of our own writing; the
+/// production path (`crate::article`) has its own threshold, in the model.
 pub const MIN_CONFIDENCE: f32 = 0.3;
 
 /// The modifiers a gold event may carry.
@@ -456,9 +457,6 @@ pub struct Options {
     pub finder_always: bool,
     /// Score only the sentences of this `#@set` part.
     pub set: Option<String>,
-    /// Also apply the mention filter ([`crate::filter`]), as article coding
-    /// does, with the sentence's own text as its article.
-    pub filter: bool,
 }
 
 impl Default for Options {
@@ -467,7 +465,6 @@ impl Default for Options {
             min_confidence: MIN_CONFIDENCE,
             finder_always: false,
             set: None,
-            filter: false,
         }
     }
 }
@@ -721,8 +718,6 @@ pub fn code_sentence(
             .unwrap_or_else(|| "?".into())
     };
     let mut predicted = Vec::new();
-    let filter = crate::filter::model().filter(|_| opts.filter);
-    let doc = crate::filter::DocView::new(None, text);
     for (s, e) in rasd_text::sentences(text) {
         let input = SentenceInput {
             text,
@@ -732,13 +727,7 @@ pub fn code_sentence(
             times: &g.times,
         };
         for ev in extract(&input) {
-            let recorded = !ev.question
-                && !ev.hypothetical
-                && ev.confidence >= opts.min_confidence
-                && filter.is_none_or(|m| {
-                    m.prob(&crate::filter::mention_features(&ev, text, &args, &doc))
-                        >= m.threshold()
-                });
+            let recorded = !ev.question && !ev.hypothetical && ev.confidence >= opts.min_confidence;
             predicted.push(Predicted {
                 trigger_text: text
                     .get(ev.trigger.0..ev.trigger.1)

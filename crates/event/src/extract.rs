@@ -248,6 +248,43 @@ struct Ctx<'a> {
     word_keys: Vec<String>,
 }
 
+/// The types of the lexicon entries whose first word `word` (folded:
+/// `key`) may be, before any sense or context rule: features of the learned
+/// coder.
+pub(crate) fn raw_types(key: &str, word: &str) -> Vec<EventType> {
+    let lx = lexicon();
+    let mut out = Vec::new();
+    for (k, r) in readings(key, word) {
+        if let Some(slots) = lx.index.get(&k) {
+            for s in slots {
+                if s.elem != 0 || r.classes & class_bit(s.class) == 0 {
+                    continue;
+                }
+                let t = lx.entries[s.entry as usize].etype;
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Is `word` an inflected form of a verb of the lexicon (past or present,
+/// any element of a pattern: `أجريا`, `بحثا`)? A one-word name that is one
+/// is an NER slip, never an actor.
+pub fn verb_form(word: &str) -> bool {
+    let key = rasd_text::fold(word, &Folds::SEARCH);
+    let lx = lexicon();
+    readings(&key, word).into_iter().any(|(k, r)| {
+        lx.index.get(&k).is_some_and(|slots| {
+            slots.iter().any(|s| {
+                matches!(s.class, Class::Past | Class::Pres) && r.classes & class_bit(s.class) != 0
+            })
+        })
+    })
+}
+
 /// Codes the events of one sentence. See the crate documentation.
 pub fn extract(input: &SentenceInput) -> Vec<EventMention> {
     let text = input.text;

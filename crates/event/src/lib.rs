@@ -42,11 +42,13 @@
 //! [`eval`] scores the coder on hand-labelled sentences (`rasd events eval`,
 //! `tests/eval.tsv`).
 
+pub mod article;
 pub mod corpus;
 pub mod eval;
 mod extract;
-pub mod filter;
+pub mod learned;
 pub mod lexicon;
+pub mod linear;
 pub mod sense;
 mod words;
 

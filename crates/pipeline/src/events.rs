@@ -10,8 +10,7 @@
 use crate::annotate::field_text;
 use rasd_doc::{Article, Field, TimeMention};
 use rasd_entity::EntityType;
-use rasd_event::filter::{ActorKind, ActorView, DocView, MentionView};
-use rasd_event::{extract, ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
+use rasd_event::{Arg, ArgKind, EventType, SentenceInput};
 use rasd_store::{
     ArticleQuery, DerivedStage, EntityRecord, EventActor, EventMentionRecord, EventPlace,
     EventRecord, EventState, MentionContrib, StageMark, Store, StoreError, StoredDocEntity,
@@ -20,10 +19,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
-
-/// Mentions below this confidence are not kept (generic nouns with no
-/// arguments, such as a bare `الزيارة`).
-pub const MIN_CONFIDENCE: f32 = 0.3;
 
 /// An actor slot of an event mention within one article.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -54,6 +49,10 @@ pub struct ArticleEvent {
     pub place: Option<usize>,
     /// The sentence names the place (else it is the article's focus).
     pub place_in_sentence: bool,
+    /// Index of the place entity the sentence names, as named (before a
+    /// country stands for its city).
+    #[serde(skip)]
+    pub sentence_place: Option<usize>,
     /// ISO value, grain, and what gave it: `text`, `published` or
     /// `crawled`.
     pub date: Option<(String, String, &'static str)>,
@@ -91,251 +90,82 @@ fn date_of(t: &TimeMention) -> Option<(String, String)> {
     }
 }
 
-/// Types of physical acts, whose actor the sentence must name.
-fn physical(t: EventType) -> bool {
-    matches!(
-        t,
-        EventType::Assault
-            | EventType::Coerce
-            | EventType::Crime
-            | EventType::Protest
-            | EventType::Mobilize
-            | EventType::Retreat
-    )
-}
-
-/// Where the clause holding byte `at` starts: after the last complementizer
-/// (`إن`, `أن`, `بأن`, `أنه` …) or relative pronoun (`الذي`, `التي` …: the
-/// subject of `الحادث الذي استهدف` is the incident, not the person named
-/// before it), colon or opening quote between `s0` and `at`, else `s0`.
-fn clause_start(text: &str, s0: usize, at: usize) -> usize {
-    let Some(span) = text.get(s0..at) else {
-        return s0;
-    };
-    rasd_text::tokenize(span)
-        .into_iter()
-        .rfind(|t| {
-            // What follows a colon or an opening quote is said, not done,
-            // by who is named before it (`هيومن رايتس: الحوثيون قصفوا`).
-            if t.kind == rasd_text::TokenKind::Punct {
-                return span[t.start..t.end].contains([':', '«', '"', '“']);
-            }
-            let k = rasd_text::fold(&span[t.start..t.end], &rasd_text::Folds::SEARCH);
-            matches!(
-                k.strip_prefix('و').unwrap_or(&k),
-                "ان" | "بان"
-                    | "انه"
-                    | "انها"
-                    | "انهم"
-                    | "بانه"
-                    | "بانها"
-                    | "بانهم"
-                    | "لان"
-                    | "الذي"
-                    | "التي"
-                    | "الذين"
-                    | "اللذين"
-                    | "اللتين"
-                    | "اللذان"
-                    | "اللتان"
-                    | "اللواتي"
-                    | "اللاتي"
-            )
-        })
-        .map_or(s0, |t| s0 + t.end)
-}
-
-/// A month's name taken for a name (`نيسان` April, not the carmaker, in
-/// `في 28 نيسان`): no actor.
-fn month_name(s: &str) -> bool {
-    rasd_time::month_from_word(s.trim()).is_some()
-}
-
-/// Whether a mention names the medium a statement was given to or found
-/// in (`لوكالة فرانس برس`, `لـ«الشرق الأوسط»`, `بحسب صحيفة …`): a source of
-/// the news, never an actor of the event.
-fn after_medium_word(text: &str, start: usize) -> bool {
-    let before = text.get(..start).unwrap_or("").trim_end();
-    let before = before.trim_end_matches(['«', '"', '“', '(']).trim_end();
-    if before.ends_with("لـ") || before == "ل" || before.ends_with(" ل") {
-        return true;
-    }
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-    let k = rasd_text::fold(word, &rasd_text::Folds::SEARCH);
-    let k = k.strip_prefix('و').unwrap_or(&k);
-    matches!(
-        k,
-        "لوكاله"
-            | "لصحيفه"
-            | "لجريده"
-            | "لقناه"
-            | "لموقع"
-            | "لاذاعه"
-            | "لتلفزيون"
-            | "لمجله"
-            | "لشبكه"
-            | "لوكالات"
-            | "وكاله"
-            | "صحيفه"
-            | "جريده"
-            | "قناه"
-            | "مجله"
-            | "شبكه"
-            | "وكالات"
-    )
-}
-
-/// Whether a mention follows a kinship word (`صدام نجل حفتر`): it is part
-/// of a son's or daughter's name, not an actor of its own.
-fn after_kin_word(text: &str, start: usize) -> bool {
-    let before = text.get(..start).unwrap_or("").trim_end();
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-    matches!(
-        rasd_text::fold(word, &rasd_text::Folds::SEARCH).as_str(),
-        "نجل" | "ابن" | "ابنه" | "نجله" | "شقيق" | "شقيقه" | "حفيد" | "زوجه" | "ارمله"
-    )
-}
-
-/// The events of one article. `entities` are the article's entities with
-/// their mentions; `timexes` its time expressions.
-/// `country_of` gives an entity's country (ISO alpha-2) from the knowledge
-/// base, when the article itself does not say it.
-/// A trigger noun after a demonstrative (`هذا الاجتماع`, `هذه الزيارة`,
-/// `تلك المباحثات`) points back to an event the article has already
-/// reported, often with another sentence's date: not a new mention.
-fn after_demonstrative(text: &str, start: usize) -> bool {
-    const DEMONSTRATIVES: &[&str] = &[
-        "هذا",
-        "هذه",
-        "ذلك",
-        "تلك",
-        "هذين",
-        "هاتين",
-        "هذان",
-        "هاتان",
-        "وهذا",
-        "وهذه",
-        "وتلك",
-        "وذلك",
-    ];
-    let before = text.get(..start).unwrap_or("").trim_end();
-    before
-        .rsplit(char::is_whitespace)
-        .next()
-        .is_some_and(|w| DEMONSTRATIVES.contains(&w))
-}
-
+/// The events of one article: the article-level coder of `rasd-event`
+/// ([`rasd_event::article::code_article`]) over its texts, entities and time
+/// expressions, with what the store adds: a country place stands for the
+/// article's most mentioned city of that country, a mention without a place
+/// takes the place named last before it in its paragraph, else the
+/// article's focus place, and one without a date the publication
+/// (else crawl) date. The knowledge base plays no part: an article's
+/// events depend on its own text only (ingest, `rasd annotate` and `rasd
+/// events eval` agree).
 pub fn article_events(
     a: &Article,
     entities: &[StoredDocEntity],
     timexes: &[TimeMention],
-    country_of: &dyn Fn(usize) -> Option<String>,
 ) -> Vec<ArticleEvent> {
-    let mut out = article_candidates(a, entities, timexes, country_of);
-    if let Some(m) = rasd_event::filter::model().filter(|_| !out.is_empty()) {
-        let doc = DocView::new(a.title.as_deref(), &a.body);
-        for ev in &mut out {
-            ev.filter = m.prob(&filter_features(a, entities, ev, &doc));
-        }
-        out.retain(|ev| ev.filter >= m.threshold());
+    use rasd_event::article::{code_article, Actor, ArticleIn, EntityIn, TextField, TimeIn};
+    let gaz = rasd_geo::gazetteer();
+    let tf = |f: Field| match f {
+        Field::Title => Some(TextField::Title),
+        Field::Summary => Some(TextField::Summary),
+        Field::Body => Some(TextField::Body),
+        _ => None,
+    };
+    let ents: Vec<EntityIn> = entities
+        .iter()
+        .map(|e| EntityIn {
+            kind: arg_kind(e.entity.etype),
+            mentions: e
+                .mentions
+                .iter()
+                .filter_map(|m| Some((tf(m.field)?, m.start, m.end)))
+                .collect(),
+            country: e
+                .entity
+                .place
+                .and_then(|id| gaz.by_id(id))
+                .filter(|p| p.kind == rasd_geo::PlaceKind::Country)
+                .map(|p| p.country.clone()),
+        })
+        .collect();
+    let times: Vec<TimeIn> = timexes
+        .iter()
+        .filter_map(|t| {
+            Some(TimeIn {
+                field: tf(t.field)?,
+                start: t.span.start,
+                end: t.span.end,
+                value: date_of(t).map(|d| d.0),
+                grain: t.grain.as_str().to_string(),
+            })
+        })
+        .collect();
+    let input = ArticleIn {
+        title: a.title.as_deref(),
+        summary: a.summary.as_deref(),
+        body: &a.body,
+        entities: &ents,
+        times: &times,
+    };
+    let coded = code_article(rasd_event::learned::coder(), &input);
+    if coded.is_empty() {
+        return Vec::new();
     }
-    out
-}
-
-/// The hashed features of one candidate for the mention filter
-/// ([`rasd_event::filter`]); `doc` is the article's [`DocView`].
-pub fn filter_features(
-    a: &Article,
-    entities: &[StoredDocEntity],
-    ev: &ArticleEvent,
-    doc: &DocView,
-) -> Vec<u64> {
-    let actor = |s: Option<&Slot>, implicit: bool| match s {
-        None => ActorView::NONE,
-        Some(Slot::Country(..)) => ActorView {
-            kind: ActorKind::Country,
-            sector: None,
-        },
-        Some(Slot::Group(_)) => ActorView {
-            kind: ActorKind::Group,
-            sector: None,
-        },
-        Some(Slot::Entity(i)) => {
-            let e = entities.get(*i).map(|e| &e.entity);
-            ActorView {
-                kind: match e.map(|e| e.etype) {
-                    _ if implicit => ActorKind::Implicit,
-                    Some(EntityType::PER) => ActorKind::Person,
-                    Some(EntityType::LOC) => ActorKind::Country,
-                    _ => ActorKind::Org,
-                },
-                sector: e.and_then(|e| e.sector).map(|s| s.as_str()),
-            }
-        }
-    };
-    let view = MentionView {
-        text: field_text(a, ev.field).unwrap_or(""),
-        sentence: ev.sentence,
-        trigger: ev.trigger,
-        etype: ev.etype,
-        mode: ev.mode.as_deref(),
-        verbal: ev.verbal,
-        intent: ev.intent,
-        negated: ev.negated,
-        reported: ev.reported,
-        source: actor(ev.source.as_ref(), ev.source_implicit),
-        target: actor(ev.target.as_ref(), false),
-        place_in_sentence: ev.place_in_sentence,
-        date_in_text: ev.date.as_ref().is_some_and(|d| d.2 == "text"),
-        confidence: ev.confidence,
-    };
-    rasd_event::filter::features(&view, doc)
-}
-
-/// The events of one article before the mention filter: every mention the
-/// sentence coder finds, with its arguments resolved in the article.
-pub fn article_candidates(
-    a: &Article,
-    entities: &[StoredDocEntity],
-    timexes: &[TimeMention],
-    country_of: &dyn Fn(usize) -> Option<String>,
-) -> Vec<ArticleEvent> {
-    // The article's main actor (the most mentioned person, else
-    // organisation) and focus place (the most mentioned linked place).
-    let most = |pred: &dyn Fn(usize, &StoredDocEntity) -> bool| {
+    // The article's most mentioned place that the gazetteer knows, and its
+    // most mentioned city of a country.
+    let most = |pred: &dyn Fn(&StoredDocEntity) -> bool| {
         entities
             .iter()
             .enumerate()
-            .filter(|&(i, e)| pred(i, e))
+            .filter(|(_, e)| pred(e))
             .max_by_key(|(i, e)| (e.mentions.len(), std::cmp::Reverse(*i)))
             .map(|(i, _)| i)
     };
-    let main = most(&|_, e| e.entity.etype == EntityType::PER)
-        .or_else(|| most(&|_, e| e.entity.etype == EntityType::ORG));
-    let focus = most(&|_, e| e.entity.etype == EntityType::LOC && e.entity.place.is_some());
-    // The article's best-attested actor of a country (persons first) among
-    // those a sentence names, for a country named as the host of a meeting.
-    let actor_of = |code: &str, not: Option<usize>, field: Field, s0: usize, s1: usize| {
-        let of = |t: EntityType| {
-            most(&|i, e| {
-                e.entity.etype == t
-                    && e.mentions
-                        .iter()
-                        .any(|m| m.field == field && m.start >= s0 && m.end <= s1)
-                    && (e.entity.countries.iter().any(|(c, _)| c == code)
-                        || country_of(i).as_deref() == Some(code))
-            })
-            .filter(|&i| Some(i) != not)
-        };
-        of(EntityType::PER).or_else(|| of(EntityType::ORG))
-    };
-    // A country as the place: the article's most mentioned city of that
-    // country is more precise (the dateline or the article's focus).
-    let gaz = rasd_geo::gazetteer();
+    let focus = most(&|e| e.entity.etype == EntityType::LOC && e.entity.place.is_some());
     let place_of = |i: usize| -> usize {
-        let p = entities[i].entity.place.and_then(|id| gaz.by_id(id));
-        match p {
-            Some(p) if p.kind == rasd_geo::PlaceKind::Country => most(&|_, e| {
+        match entities[i].entity.place.and_then(|id| gaz.by_id(id)) {
+            Some(p) if p.kind == rasd_geo::PlaceKind::Country => most(&|e| {
                 e.entity
                     .place
                     .and_then(|id| gaz.by_id(id))
@@ -345,8 +175,6 @@ pub fn article_candidates(
             _ => i,
         }
     };
-    // No date in the sentence: the publication date, else the crawl date
-    // (feeds such as SaudiNewsNet carry only that), recorded as such.
     let published = a
         .published
         .as_ref()
@@ -356,411 +184,44 @@ pub fn article_candidates(
                 .as_ref()
                 .map(|d| (d.date().to_string(), "day".to_string(), "crawled"))
         });
-    let mut out = Vec::new();
-    for field in [Field::Title, Field::Summary, Field::Body] {
-        let Some(text) = field_text(a, field) else {
-            continue;
-        };
-        let args: Vec<Arg> = entities
-            .iter()
-            .enumerate()
-            .flat_map(|(i, e)| {
-                let kind = match e.entity.etype {
-                    EntityType::PER => ArgKind::Person,
-                    EntityType::ORG => ArgKind::Org,
-                    EntityType::LOC => ArgKind::Place,
-                    EntityType::MISC => ArgKind::Other,
-                };
-                e.mentions
-                    .iter()
-                    .filter(move |m| {
-                        m.field == field
-                            && !after_kin_word(text, m.start)
-                            && !after_medium_word(text, m.start)
-                            && !month_name(text.get(m.start..m.end).unwrap_or(""))
-                    })
-                    .map(move |m| Arg {
-                        start: m.start,
-                        end: m.end,
-                        kind,
-                        entity: i,
-                    })
-            })
-            .collect();
-        let times_here: Vec<&TimeMention> = timexes.iter().filter(|t| t.field == field).collect();
-        let times: Vec<TimeArg> = times_here
-            .iter()
-            .map(|t| TimeArg {
-                start: t.span.start,
-                end: t.span.end,
-                value: t.value.clone().unwrap_or_default(),
-                grain: t.grain.as_str().to_string(),
-            })
-            .collect();
-        for (s, e) in rasd_text::sentences(text) {
-            // (type, target) of the events kept in this sentence.
-            let mut kept: Vec<(EventType, Option<Slot>)> = Vec::new();
-            let input = SentenceInput {
-                text,
-                start: s,
-                end: e,
-                args: &args,
-                times: &times,
-            };
-            for ev in extract(&input) {
-                if ev.question
-                    || ev.hypothetical
-                    || ev.confidence < MIN_CONFIDENCE
-                    || after_demonstrative(text, ev.trigger.0)
-                {
-                    continue;
-                }
-                let slot = |r: &Option<ActorRef>, implicit: Option<usize>| match r {
-                    Some(ActorRef::Entity(i)) => Some(Slot::Entity(*i)),
-                    Some(ActorRef::Country { code, start, end }) => Some(Slot::Country(
-                        code.clone(),
-                        text.get(*start..*end).unwrap_or("").to_string(),
-                    )),
-                    Some(ActorRef::Group { start, end }) => {
-                        let t = text.get(*start..*end).unwrap_or("");
-                        let t = match t.strip_prefix(['و', 'ف']) {
-                            Some(r) if r.starts_with("ال") || r.chars().count() >= 5 => r,
-                            _ => t,
-                        };
-                        Some(Slot::Group(t.to_string()))
-                    }
-                    Some(ActorRef::Implicit) => implicit.map(Slot::Entity),
-                    None => None,
-                };
-                // A subject left to the verb's inflection is the last person
-                // or organisation named before the trigger in the sentence
-                // (`وصل صدام … التي التقى فيها …`), else the article's main
-                // actor.
-                let target_entity = match &ev.target {
-                    Some(ActorRef::Entity(i)) => Some(*i),
-                    _ => None,
-                };
-                // Of a physical act, not the one who reports it: only the
-                // clause after `إن`/`أن` (`قال X لوكالة … إن مسلحين اقتحموا`).
-                let physical = physical(ev.etype);
-                let from = if physical {
-                    clause_start(text, ev.sentence.0, ev.trigger.0)
-                } else {
-                    ev.sentence.0
-                };
-                let before = args
-                    .iter()
-                    .filter(|x| {
-                        matches!(x.kind, ArgKind::Person | ArgKind::Org)
-                            && x.start >= from
-                            && x.end <= ev.trigger.0
-                            && Some(x.entity) != target_entity
-                    })
-                    .max_by_key(|x| x.start)
-                    .map(|x| x.entity);
-                // Who attacked, arrested or marched is said where it happens:
-                // the article's main actor is most often the one who reports
-                // or condemns it (`وقد استهدف الهجوم …` in a minister's
-                // statement).
-                let fallback = if physical { None } else { main };
-                let mut source = slot(&ev.source, before.or(fallback));
-                // The context's actor is the target already (`أعرب فيها عن
-                // امتنانه للملك`): the writer is someone else, unnamed.
-                if ev.source == Some(ActorRef::Implicit)
-                    && source.is_some()
-                    && source == slot(&ev.target, None)
-                {
-                    source = None;
-                }
-                // A commentator is not the author of the attack or arrest
-                // they comment on: `علق الكاتب X على تفجير …`.
-                if let Some(Slot::Entity(i)) = source {
-                    if !ev.verbal
-                        && matches!(
-                            ev.etype,
-                            EventType::Assault
-                                | EventType::Crime
-                                | EventType::Coerce
-                                | EventType::Protest
-                        )
-                        && comments_on(text, ev.sentence.0, ev.trigger.0, &entities[i], field)
-                    {
-                        source = None;
-                    }
-                }
-                // A place the coder did not attach: the linked place the
-                // sentence names nearest the trigger.
-                let sentence_place = args
-                    .iter()
-                    .filter(|x| {
-                        x.kind == ArgKind::Place
-                            && x.start >= ev.sentence.0
-                            && x.end <= ev.sentence.1
-                            && entities[x.entity].entity.place.is_some()
-                    })
-                    .min_by_key(|x| x.start.abs_diff(ev.trigger.0))
-                    .map(|x| x.entity);
-                let mut target = slot(&ev.target, None);
-                if matches!(
-                    ev.etype,
-                    EventType::Consult | EventType::Cooperate | EventType::Agree | EventType::Aid
-                ) {
-                    if let Some(Slot::Country(code, _)) = &target {
-                        let src = match &source {
-                            Some(Slot::Entity(i)) => Some(*i),
-                            _ => None,
-                        };
-                        // Only an actor of that country the same sentence
-                        // names: `زار ليبيا بدعوة من حفتر` is a visit to
-                        // Haftar, `حفتر يزور روسيا` stays a visit to Russia.
-                        let (s0, s1) = ev.sentence;
-                        if let Some(j) = actor_of(code, src, field, s0, s1) {
-                            target = Some(Slot::Entity(j));
-                        }
-                    }
-                }
-                if target == source {
-                    target = None;
-                }
-                // An event with neither actor nor a place of its own (a
-                // protest by unnamed workers in a named city is kept) says
-                // too little to keep.
-                if source.is_none() && target.is_none() && ev.place.is_none() {
-                    continue;
-                }
-                // A second trigger of the same type in the sentence restates
-                // the first (`وصل … في مستهل جولة`) unless it names another
-                // target (`التقى X ثم اجتمع مع Y`).
-                if kept
-                    .iter()
-                    .any(|(t, g)| *t == ev.etype && (target.is_none() || *g == target))
-                {
-                    continue;
-                }
-                kept.push((ev.etype, target.clone()));
-                // The time expression the coder attached to the trigger, else
-                // the sentence's only date (`زار … وكان آخرها في 17 سبتمبر`),
-                // else the publication date.
-                let sentence_date = || {
-                    let mut dates: Vec<(String, String)> = times_here
-                        .iter()
-                        .filter(|t| t.span.start >= s && t.span.end <= e)
-                        .filter_map(|t| date_of(t))
-                        .collect();
-                    dates.dedup();
-                    (dates.len() == 1).then(|| dates.remove(0))
-                };
-                let date = ev
-                    .time
-                    .and_then(|i| times_here.get(i))
-                    .and_then(|t| date_of(t))
-                    .or_else(sentence_date)
-                    .map(|(v, g)| (v, g, "text"))
-                    .or_else(|| published.clone());
-                out.push(ArticleEvent {
-                    field,
-                    etype: ev.etype,
-                    mode: ev.mode,
-                    intent: ev.intent,
-                    negated: ev.negated,
-                    reported: ev.reported,
-                    trigger: ev.trigger,
-                    sentence: ev.sentence,
-                    source,
-                    target,
-                    place_in_sentence: ev.place.or(sentence_place).is_some(),
-                    place: ev.place.or(sentence_place).or(focus).map(place_of),
-                    date,
-                    confidence: ev.confidence,
-                    verbal: ev.verbal,
-                    source_implicit: ev.source == Some(ActorRef::Implicit),
-                    filter: 1.0,
-                });
-            }
-        }
-    }
-    // Match reports and market reports use the words of politics in other
-    // senses (`التقى` a club, `تدريبات`, `دعم` a price level, `تراجع` a
-    // share): there only the types they still report literally stay.
-    if let Some(domain) = domain_of(a) {
-        out.retain(|e| domain.keeps(e.etype));
-    }
-    out
-}
-
-/// Verbs of saying and commenting (folded): their subject talks about an
-/// event, it does not do it.
-const COMMENT_VERBS: &[&str] = &[
-    "قال",
-    "قالت",
-    "يقول",
-    "تقول",
-    "علق",
-    "علقت",
-    "يعلق",
-    "تعلق",
-    "راي",
-    "رات",
-    "يري",
-    "تري",
-    "اعتبر",
-    "اعتبرت",
-    "يعتبر",
-    "تعتبر",
-    "كتب",
-    "كتبت",
-    "يكتب",
-    "تحدث",
-    "تحدثت",
-    "يتحدث",
-    "اشار",
-    "اشارت",
-    "يشير",
-    "تشير",
-    "وصف",
-    "وصفت",
-    "يصف",
-    "تساءل",
-    "تساءلت",
-];
-
-/// Whether the entity's last mention before byte `trigger` of the sentence
-/// starting at `s0` is the subject of a verb of saying: the verb within the
-/// three words before the mention (`علق الكاتب X`), or between the mention
-/// and the trigger (`X علق على`).
-fn comments_on(text: &str, s0: usize, trigger: usize, e: &StoredDocEntity, field: Field) -> bool {
-    let Some(m) = e
-        .mentions
-        .iter()
-        .filter(|m| m.field == field && m.start >= s0 && m.end <= trigger)
-        .max_by_key(|m| m.start)
-    else {
-        return false;
+    let slot = |x: Option<Actor>| {
+        x.map(|x| match x {
+            Actor::Entity(i) => Slot::Entity(i),
+            Actor::Country(c, t) => Slot::Country(c, t),
+            Actor::Group(g) => Slot::Group(g),
+        })
     };
-    let folds = rasd_text::Folds::SEARCH;
-    let is_comment = |w: &str| {
-        let f = rasd_text::fold(w, &folds);
-        let f = f.trim_matches(|c: char| !c.is_alphabetic());
-        let bare = f.strip_prefix('و').or_else(|| f.strip_prefix('ف'));
-        COMMENT_VERBS.contains(&f) || bare.is_some_and(|b| COMMENT_VERBS.contains(&b))
-    };
-    let before = text.get(s0..m.start).unwrap_or("");
-    let between = text.get(m.end..trigger).unwrap_or("");
-    before.split_whitespace().rev().take(3).any(is_comment)
-        || between.split_whitespace().any(is_comment)
-}
-
-/// A non-political kind of article, told by its vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Domain {
-    Sport,
-    Markets,
-}
-
-impl Domain {
-    fn keeps(self, t: EventType) -> bool {
-        match self {
-            // Violence, arrests, protests and crimes at a match, and
-            // investigations and sanctions of sports bodies, are events.
-            Domain::Sport => matches!(
-                t,
-                EventType::Assault
-                    | EventType::Coerce
-                    | EventType::Crime
-                    | EventType::Protest
-                    | EventType::Investigate
-                    | EventType::Sanction
-            ),
-            // Prices "retreat", "threaten", find "support", reach a
-            // "settlement"; meetings (OPEC) and the rest are events.
-            Domain::Markets => !matches!(
-                t,
-                EventType::Support
-                    | EventType::Agree
-                    | EventType::Concede
-                    | EventType::Retreat
-                    | EventType::Threaten
-            ),
-        }
-    }
-}
-
-/// Words of match reports and of market reports (folded, without clitics).
-const SPORT_WORDS: &[&str] = &[
-    "مباراه",
-    "مباريات",
-    "دوري",
-    "لاعب",
-    "لاعبين",
-    "لاعبي",
-    "لاعبو",
-    "مدرب",
-    "نادي",
-    "اندية",
-    "منتخب",
-    "ملعب",
-    "شوط",
-    "مرمي",
-    "هداف",
-    "تعادل",
-    "بطوله",
-    "كره",
-    "القدم",
-    "جماهير",
-    "الكاس",
-    "كاس",
-];
-const MARKET_WORDS: &[&str] = &[
-    "سهم",
-    "اسهم",
-    "مؤشر",
-    "المؤشر",
-    "تداولات",
-    "تداول",
-    "برميل",
-    "نقطه",
-    "نقاط",
-    "خام",
-    "اوقيه",
-    "بورصه",
-    "الاجله",
-    "عقود",
-    "صفقات",
-    "سيوله",
-    "مكاسب",
-    "خسائر",
-];
-
-/// The article's domain when at least five different words of one list
-/// occur in its title and body, and more of that list than of the other.
-fn domain_of(a: &Article) -> Option<Domain> {
-    let folds = rasd_text::Folds::SEARCH;
-    let mut sport = BTreeSet::new();
-    let mut market = BTreeSet::new();
-    for text in [a.title.as_deref().unwrap_or(""), a.body.as_str()] {
-        for w in rasd_text::fold(text, &folds).split(|c: char| !c.is_alphabetic()) {
-            let bare = ["وال", "بال", "فال", "لل", "ال", "و", "ب", "ل", "ف"]
-                .iter()
-                .filter_map(|p| w.strip_prefix(p))
-                .find(|r| r.chars().count() >= 3);
-            for form in [Some(w), bare].into_iter().flatten() {
-                if let Some(x) = SPORT_WORDS.iter().find(|x| **x == form) {
-                    sport.insert(*x);
-                }
-                if let Some(x) = MARKET_WORDS.iter().find(|x| **x == form) {
-                    market.insert(*x);
-                }
-            }
-        }
-    }
-    const MIN: usize = 5;
-    if sport.len() >= MIN && sport.len() > market.len() {
-        Some(Domain::Sport)
-    } else if market.len() >= MIN && market.len() > sport.len() {
-        Some(Domain::Markets)
-    } else {
-        None
-    }
+    coded
+        .into_iter()
+        .map(|m| ArticleEvent {
+            field: match m.field {
+                TextField::Title => Field::Title,
+                TextField::Summary => Field::Summary,
+                TextField::Body => Field::Body,
+            },
+            etype: m.etype,
+            mode: m.mode,
+            intent: m.intent,
+            negated: m.negated,
+            reported: m.reported,
+            trigger: m.trigger,
+            sentence: m.sentence,
+            source: slot(m.source),
+            target: slot(m.target),
+            place_in_sentence: m.place.is_some(),
+            sentence_place: m.place,
+            place: m.place.or(m.context_place).or(focus).map(place_of),
+            date: m
+                .time
+                .and_then(|k| times.get(k))
+                .and_then(|t| Some((t.value.clone()?, t.grain.clone(), "text")))
+                .or_else(|| published.clone()),
+            confidence: m.confidence,
+            verbal: m.verbal,
+            source_implicit: m.source_implicit,
+            filter: m.confidence,
+        })
+        .collect()
 }
 
 /// An actor slot as an event actor: the entity with its knowledge-base
@@ -905,7 +366,7 @@ pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
     let entities = own_entities(a);
     let timexes = crate::annotate::time_mentions(a, prefer);
     let kb = HashMap::new();
-    article_events(a, &entities, &timexes, &|_| None)
+    article_events(a, &entities, &timexes)
         .into_iter()
         .map(|ev| {
             let text = field_text(a, ev.field).unwrap_or("");
@@ -975,7 +436,7 @@ pub fn corpus_predictions(title: &str, sentence: &str) -> Vec<rasd_event::corpus
             },
         })
     };
-    article_events(&a, &entities, &timexes, &|_| None)
+    article_events(&a, &entities, &timexes)
         .into_iter()
         .filter(|ev| ev.field == Field::Body)
         .map(|ev| PredMention {
@@ -985,7 +446,98 @@ pub fn corpus_predictions(title: &str, sentence: &str) -> Vec<rasd_event::corpus
             negated: ev.negated,
             source: slot(&ev.source),
             target: slot(&ev.target),
-            place: ev.place.map(entity),
+            place: ev.sentence_place.map(entity),
+        })
+        .collect()
+}
+
+/// The entity mentions rasd finds in a corpus sentence and its title (NER
+/// and in-article resolution, as for a stand-alone article whose body is the
+/// sentence), as the event coder's arguments: `(sentence args, title args)`,
+/// `Arg::entity` the article's entity index.
+pub fn corpus_args(title: &str, sentence: &str) -> (Vec<Arg>, Vec<Arg>) {
+    let mut a = Article::new(rasd_doc::ArticleKind::Page, 0);
+    if !title.trim().is_empty() {
+        a.title = Some(title.to_string());
+    }
+    a.body = sentence.to_string();
+    let entities = own_entities(&a);
+    let (mut body, mut head) = (Vec::new(), Vec::new());
+    for (i, e) in entities.iter().enumerate() {
+        let kind = arg_kind(e.entity.etype);
+        for m in &e.mentions {
+            let arg = Arg {
+                start: m.start,
+                end: m.end,
+                kind,
+                entity: i,
+            };
+            match m.field {
+                Field::Body => body.push(arg),
+                Field::Title => head.push(arg),
+                _ => {}
+            }
+        }
+    }
+    body.sort_by_key(|a| (a.start, a.end));
+    head.sort_by_key(|a| (a.start, a.end));
+    (body, head)
+}
+
+fn arg_kind(t: EntityType) -> ArgKind {
+    match t {
+        EntityType::PER => ArgKind::Person,
+        EntityType::ORG => ArgKind::Org,
+        EntityType::LOC => ArgKind::Place,
+        EntityType::MISC => ArgKind::Other,
+    }
+}
+
+/// The mentions the learned coder ([`rasd_event::learned`]) finds in a
+/// corpus sentence, given [`corpus_args`].
+pub fn learned_corpus_predictions(
+    coder: &rasd_event::learned::Coder,
+    title: &str,
+    sentence: &str,
+    args: &(Vec<Arg>, Vec<Arg>),
+) -> Vec<rasd_event::corpus::PredMention> {
+    use rasd_event::corpus::{PredActor, PredMention, SpanField};
+    use rasd_event::learned::{Context, RoleSpan, Where};
+    let input = SentenceInput {
+        text: sentence,
+        start: 0,
+        end: sentence.len(),
+        args: &args.0,
+        times: &[],
+    };
+    let ctx = Context {
+        title,
+        title_args: &args.1,
+    };
+    let actor = |r: &Option<RoleSpan>| {
+        r.map(|r| PredActor {
+            spans: vec![(
+                match r.at {
+                    Where::Here => SpanField::Sentence,
+                    Where::Title => SpanField::Title,
+                },
+                r.start,
+                r.end,
+            )],
+            names: Vec::new(),
+        })
+    };
+    coder
+        .code(&input, &ctx)
+        .into_iter()
+        .map(|c| PredMention {
+            etype: c.etype,
+            trigger: c.trigger,
+            intent: c.intent,
+            negated: c.negated,
+            source: actor(&c.source),
+            target: actor(&c.target),
+            place: actor(&c.place),
         })
         .collect()
 }
@@ -1248,14 +800,7 @@ fn code_loaded(
 ) {
     let coded: Vec<Vec<ArticleEvent>> = loaded
         .par_iter()
-        .map(|l| {
-            let country_of = |i: usize| {
-                let k = kb.get(&l.entities.get(i)?.kb_id?)?;
-                let c = k.country.as_deref()?;
-                Some(rasd_geo::iso2(c).unwrap_or(c).to_string())
-            };
-            article_events(&l.article, &l.entities, &l.timexes, &country_of)
-        })
+        .map(|l| article_events(&l.article, &l.entities, &l.timexes))
         .collect();
     for (l, evs) in loaded.iter().zip(coded) {
         let publisher =
@@ -1692,32 +1237,6 @@ mod tests {
         a
     }
 
-    #[test]
-    fn match_and_market_reports_are_told_by_their_words() {
-        let sport = article(
-            "الهلال يلتقي النصر",
-            "يلتقي فريق الهلال نظيره النصر في مباراة الدوري مساء الجمعة على ملعب المدينة، \
-             وأنهى المدرب تدريبات اللاعبين، فيما يغيب هداف الفريق عن المنتخب بسبب الإصابة.",
-        );
-        assert_eq!(domain_of(&sport), Some(Domain::Sport));
-        assert!(!Domain::Sport.keeps(EventType::Consult));
-        assert!(Domain::Sport.keeps(EventType::Assault));
-        let market = article(
-            "الأسهم تتراجع",
-            "تراجع المؤشر العام للسوق 40 نقطة مع تداولات بلغت ثلاثة مليارات، وانخفض سهم الشركة \
-             بعد عقود جديدة، فيما ارتفع سعر برميل الخام وسط مكاسب محدودة.",
-        );
-        assert_eq!(domain_of(&market), Some(Domain::Markets));
-        assert!(!Domain::Markets.keeps(EventType::Retreat));
-        assert!(Domain::Markets.keeps(EventType::Consult));
-        let politics = article(
-            "وزير الخارجية في موسكو",
-            "التقى وزير الخارجية نظيره الروسي في موسكو، وبحثا الأزمة السورية وسبل دعم \
-             المفاوضات، وأشار إلى أن منتخب بلاده سيلعب مباراة ودية هناك.",
-        );
-        assert_eq!(domain_of(&politics), None);
-    }
-
     /// An article entity with its mentions (not in the knowledge base).
     fn stored(
         name: &str,
@@ -1743,87 +1262,6 @@ mod tests {
     }
 
     #[test]
-    fn the_medium_of_a_statement_is_no_actor() {
-        for (t, name) in [
-            ("وقال أحمد لوكالة فرانس برس إن", "فرانس برس"),
-            ("وقالت مصادر لـ«الشرق الأوسط» إن", "الشرق الأوسط"),
-            ("وذكرت صحيفة الوطن أن", "الوطن"),
-            ("وأكدت مصادر ل «الحياة» أن", "الحياة"),
-        ] {
-            assert!(after_medium_word(t, t.find(name).unwrap()), "{t}");
-        }
-        for (t, name) in [("التقى الوزير لافروف", "لافروف"), ("وقالت ليلى إن", "ليلى")]
-        {
-            assert!(!after_medium_word(t, t.find(name).unwrap()), "{t}");
-        }
-        assert!(month_name("نيسان") && month_name("يوليو") && !month_name("بوتين"));
-    }
-
-    #[test]
-    fn a_physical_act_is_in_the_clause_after_the_speech_verb() {
-        let t = "قال أحمد يوسف إن مسلحين اقتحموا المنزل، وأكد بأنهم فروا.";
-        let at = t.find("اقتحموا").unwrap();
-        assert_eq!(clause_start(t, 0, at), t.find(" مسلحين").unwrap());
-        assert_eq!(
-            clause_start(t, 0, t.find("فروا").unwrap()),
-            t.find(" فروا").unwrap()
-        );
-        // A relative pronoun opens a clause too.
-        let t3 = "أعرب المحافظ سالم عن استنكاره للهجوم الذي استهدف المصلين";
-        let at = t3.find("استهدف").unwrap();
-        assert_eq!(clause_start(t3, 0, at), t3.find(" استهدف").unwrap());
-        // No complementizer: the whole sentence.
-        let t2 = "اقتحمت قوات الأمن المنزل";
-        assert_eq!(clause_start(t2, 0, t2.find("المنزل").unwrap()), 0);
-        assert!(physical(EventType::Assault) && !physical(EventType::Consult));
-    }
-
-    #[test]
-    fn the_filter_tells_an_event_from_another_sense_of_its_word() {
-        let Some(model) = rasd_event::filter::model() else {
-            eprintln!("no event filter built in: skipped");
-            return;
-        };
-        // The best filter probability of a type in an article's candidates.
-        let prob = |title: &str, body: &str, t: EventType| {
-            let a = article(title, body);
-            let ents = own_entities(&a);
-            let times = crate::annotate::time_mentions(&a, rasd_time::Prefer::Past);
-            let doc = DocView::new(a.title.as_deref(), &a.body);
-            article_candidates(&a, &ents, &times, &|_| None)
-                .iter()
-                .filter(|e| e.etype == t)
-                .map(|e| model.prob(&filter_features(&a, &ents, e, &doc)))
-                .fold(0f32, f32::max)
-        };
-        let talks = prob(
-            "وزير الخارجية يزور عمّان",
-            "التقى وزير الخارجية المصري سامح شكري في عمّان أمس نظيره الأردني ناصر جودة، \
-             وبحث الجانبان الأوضاع في سوريا والعراق وسبل تعزيز العلاقات بين البلدين.",
-            EventType::Consult,
-        );
-        assert!(talks >= model.threshold(), "talks {talks}");
-        // `اتفق` of a couple naming their child, `قبل` "before".
-        for (title, body, t) in [
-            (
-                "مولود جديد",
-                "رزق خالد الحربي بمولود اتفق وحرمه على تسميته سلمان لينضم لشقيقته.",
-                EventType::Agree,
-            ),
-            (
-                "العام الدراسي",
-                "أعلن مدير التعليم خالد الحربي أن الوزارة ستنهي إجراءات التعيين قبل بداية \
-                 العام الدراسي في جدة.",
-                EventType::Agree,
-            ),
-        ] {
-            let p = prob(title, body, t);
-            assert!(p > 0.0, "{title}: the coder no longer proposes it");
-            assert!(p < model.threshold(), "{title}: {p}");
-        }
-    }
-
-    #[test]
     fn a_demonym_read_as_a_name_is_its_country() {
         let ents = [
             stored("الفلسطينية", EntityType::ORG, vec![]),
@@ -1836,51 +1274,42 @@ mod tests {
         assert_eq!((b.name.as_str(), b.country), ("سامح شكري", None));
     }
 
+    /// `rasd events eval` (corpus predictions) and `rasd annotate` (text
+    /// events) code a text through one path: the same mentions.
     #[test]
-    fn a_commentator_is_not_the_author_of_what_they_comment_on() {
-        let t = "علق الكاتب جمال خاشقجي على تفجير المسجد، وقال القائد سالم إن قواته نفذت الهجوم.";
-        let ent = |name: &str| {
-            let start = t.find(name).unwrap();
-            let m = rasd_entity::Mention {
-                field: Field::Body,
-                start,
-                end: start + name.len(),
-                etype: EntityType::PER,
+    fn eval_and_annotate_give_the_same_mentions() {
+        let title = "التحالف يقصف مواقع الحوثيين";
+        let body = "شنت طائرات التحالف العربي بقيادة السعودية غارات جوية على مواقع لميليشيا الحوثي في صعدة، فيما التقى وزير الخارجية عادل الجبير نظيره البريطاني فيليب هاموند في لندن.";
+        let pred = corpus_predictions(title, body);
+        let a = article(title, body);
+        let text = text_events(&a, rasd_time::Prefer::Past);
+        let from_eval: BTreeSet<(EventType, (usize, usize))> =
+            pred.iter().map(|m| (m.etype, m.trigger)).collect();
+        let from_annotate: BTreeSet<(EventType, (usize, usize))> = text
+            .iter()
+            .filter(|e| e.field == "body")
+            .map(|e| {
+                (
+                    EventType::parse(e.etype).unwrap(),
+                    (e.trigger[0], e.trigger[1]),
+                )
+            })
+            .collect();
+        assert!(from_eval.len() >= 2, "{pred:?}");
+        assert_eq!(from_eval, from_annotate);
+        // Actors: a span of a named entity takes the entity's name.
+        for (m, e) in pred.iter().zip(text.iter().filter(|e| e.field == "body")) {
+            let names = |x: &Option<rasd_event::corpus::PredActor>| {
+                x.as_ref().map(|a| a.names.clone()).unwrap_or_default()
             };
-            stored(name, EntityType::PER, vec![m])
-        };
-        let k = ent("جمال خاشقجي");
-        assert!(comments_on(t, 0, t.find("تفجير").unwrap(), &k, Field::Body));
-        let s = ent("سالم");
-        assert!(comments_on(
-            t,
-            0,
-            t.find("الهجوم").unwrap(),
-            &s,
-            Field::Body
-        ));
-        // Not a speaker: `شن X هجوما`.
-        let t2 = "شن القائد سالم هجوما على المواقع.";
-        let start = t2.find("سالم").unwrap();
-        let mut s2 = ent("سالم");
-        s2.mentions[0].start = start;
-        s2.mentions[0].end = start + "سالم".len();
-        assert!(!comments_on(
-            t2,
-            0,
-            t2.find("هجوما").unwrap(),
-            &s2,
-            Field::Body
-        ));
-    }
-
-    #[test]
-    fn demonstratives_point_back_to_reported_events() {
-        let t = "وجاء هذا الاجتماع بعد أيام من الزيارة";
-        assert!(after_demonstrative(t, t.find("الاجتماع").unwrap()));
-        assert!(!after_demonstrative(t, t.find("الزيارة").unwrap()));
-        let t = "وتأتي هذه   الزيارة في وقت حساس";
-        assert!(after_demonstrative(t, t.find("الزيارة").unwrap()));
-        assert!(!after_demonstrative("الزيارة", 0));
+            if let Some(s) = &e.source {
+                assert!(
+                    names(&m.source)
+                        .iter()
+                        .any(|n| s.name.contains(n.as_str()) || n.contains(s.name.as_str())),
+                    "{m:?} {e:?}"
+                );
+            }
+        }
     }
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Event coding speed over all of SaudiNewsNet, this build against an older
+# one (default cd5a470: the hand-written coder with the mention filter) in
+# the same run: one full ingest with this build, then `rasd rebuild --json`
+# on a copy of that store with each binary, RUNS times each, alternating;
+# prints the median seconds of the event stage (coding every sentence of
+# every article from its stored entities and time expressions, then merging)
+# and the rate in articles/s, with the events per type.
+# Usage: bench/events_speed.sh [RUNS] [OLD_REV]   (defaults 3, cd5a470)
+#   OLD_BIN=path/to/rasd uses that binary of OLD_REV instead of building it.
+#   KEEP_DB=path keeps the new build's store there (for bench/events_sample.py).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+runs="${1:-3}"
+old_rev="${2:-cd5a470}"
+tmp="$(mktemp -d)"
+trap 'git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+grep -q avx512f /proc/cpuinfo && echo "AVX-512: yes" || echo "AVX-512: no"
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
+cp "${CARGO_TARGET_DIR:-$root/target}/release/rasd" "$tmp/rasd-new"
+if [ -n "${OLD_BIN:-}" ]; then
+  cp "$OLD_BIN" "$tmp/rasd-old"
+else
+  git -C "$root" worktree add --force --detach "$tmp/old" "$old_rev" >/dev/null 2>&1
+  (cd "$tmp/old" && CARGO_TARGET_DIR="$tmp/old-target" cargo build --release --quiet -p rasd)
+  cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
+fi
+"$tmp/rasd-new" ingest --db "$tmp/base.db" "$corpus" --json > "$tmp/ingest.json"
+for i in $(seq "$runs"); do
+  for b in old new; do
+    rm -f "$tmp/$b.db"*
+    cp "$tmp/base.db" "$tmp/$b.db"
+    "$tmp/rasd-$b" rebuild --db "$tmp/$b.db" --json > "$tmp/$b-$i.json"
+  done
+done
+python3 - "$tmp" "$runs" <<'PY'
+import json, statistics, subprocess, sys, collections
+tmp, runs = sys.argv[1], int(sys.argv[2])
+articles = json.load(open(f"{tmp}/ingest.json"))["articles_new"]
+print(f"articles: {articles}")
+for b in ("old", "new"):
+    sums = [json.load(open(f"{tmp}/{b}-{i}.json")) for i in range(1, runs + 1)]
+    xs = [s["events"]["seconds"] for s in sums]
+    m = statistics.median(xs)
+    print(f"{b}: event stage median {m:.2f} s of {runs} ({', '.join(f'{x:.2f}' for x in xs)}) = {articles / m:.0f} articles/s; {json.dumps(sums[-1]['events'])}")
+    evs = subprocess.run([f"{tmp}/rasd-{b}", "events", "--json", "--negated", "--db", f"{tmp}/{b}.db"], capture_output=True, text=True, check=True).stdout
+    per_type = collections.Counter(json.loads(l)["type"] for l in evs.splitlines())
+    print(f"  {b} events per type:", ", ".join(f"{t} {n}" for t, n in per_type.most_common()))
+PY
+if [ -n "${KEEP_DB:-}" ]; then cp "$tmp/new.db" "$KEEP_DB"; echo "kept the new build's store in $KEEP_DB"; fi
