@@ -138,6 +138,10 @@ fn eval_corpus(file: &Path, json: bool) -> Result<ExitCode> {
             );
             o.insert("micro_f1".into(), report.micro.f1().into());
             o.insert("macro_f1".into(), report.macro_f1().into());
+            o.insert(
+                "macro_f1_min20".into(),
+                report.macro_f1_min_support(20).into(),
+            );
         }
         println!("{v}");
     } else {

@@ -217,6 +217,9 @@ pub struct TrainOptions {
     /// Features seen in fewer examples are not learned.
     pub min_count: u32,
     pub seed: u64,
+    /// The model is the mean of the weights after each of the last
+    /// `average` epochs (1: the last epoch's weights).
+    pub average: usize,
 }
 
 impl Default for TrainOptions {
@@ -228,6 +231,7 @@ impl Default for TrainOptions {
             prune: 0.02,
             min_count: 2,
             seed: 0x5eed_16,
+            average: 1,
         }
     }
 }
@@ -247,7 +251,9 @@ pub fn train(classes: Vec<String>, data: &[(usize, Vec<u64>, f32)], o: TrainOpti
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut seed = o.seed;
     let mut p = vec![0.0f32; c];
-    for _ in 0..o.epochs {
+    let mut sum: HashMap<u64, Vec<f32>> = HashMap::new();
+    let first_avg = o.epochs.saturating_sub(o.average.max(1));
+    for epoch in 0..o.epochs {
         for i in (1..order.len()).rev() {
             seed = seed
                 .wrapping_mul(6_364_136_223_846_793_005)
@@ -278,7 +284,21 @@ pub fn train(classes: Vec<String>, data: &[(usize, Vec<u64>, f32)], o: TrainOpti
                 }
             }
         }
+        if epoch >= first_avg {
+            for (k, row) in &w {
+                let s = sum.entry(*k).or_insert_with(|| vec![0.0; c]);
+                s.iter_mut().zip(row).for_each(|(a, b)| *a += b);
+            }
+        }
     }
+    let n = (o.epochs - first_avg).max(1) as f32;
+    let w: HashMap<u64, Vec<f32>> = sum
+        .into_iter()
+        .map(|(k, mut row)| {
+            row.iter_mut().for_each(|x| *x /= n);
+            (k, row)
+        })
+        .collect();
     let mut index = HashMap::new();
     let mut weights = Vec::new();
     let mut keys: Vec<u64> = w.keys().copied().collect();

@@ -7,7 +7,7 @@
 //!
 //! Usage: train_event_coder TRAIN.jsonl DEV.jsonl [--out FILE] [--epochs N]
 //!        [--rate X] [--l2 X] [--prune X] [--min-count N] [--threshold T]
-//!        [--role-threshold T] [--sweep] [--load FILE]
+//!        [--role-threshold T] [--average N] [--sweep] [--load FILE]
 //!
 //! `--load` scores a written coder instead of training one (with
 //! `--threshold` / `--role-threshold`, it takes those instead of its own; with
@@ -100,6 +100,7 @@ fn main() -> Result<(), String> {
                     .map_err(|e| format!("--min-count: {e}"))?
             }
             "--prune" => o.prune = f(val("--prune")?, "--prune")?,
+            "--average" => o.average = val("--average")?.parse().map_err(|e| format!("--average: {e}"))?,
             "--threshold" => {
                 threshold = f(val("--threshold")?, "--threshold")?;
                 thr_given = true;
