@@ -290,6 +290,14 @@ fn corpus_file_bad_lines_are_named() {
     assert!(err.contains("bad.jsonl:2"), "{err}");
 }
 
+/// The levels reached on the frozen test split (scored once, 2026-12-07:
+/// micro F1 0.5226, macro F1 over types with >= 20 mentions 0.4949, source
+/// 0.623, target 0.631), less about 0.01.
+const MICRO_MIN: f64 = 0.51;
+const MACRO20_MIN: f64 = 0.485;
+const SOURCE_MIN: f64 = 0.61;
+const TARGET_MIN: f64 = 0.62;
+
 /// The frozen test split of rasd's event corpus, coded by the production
 /// path (`rasd events eval`): its scores stay at the level the README
 /// records, less a small margin. The corpus text is rebuilt from
