@@ -89,3 +89,55 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Article coding with the shipped learned coder: arbitrary Arabic word
+    /// salad and arbitrary (even invalid) entity and time spans never panic;
+    /// every trigger and sentence span is a slice of its field, the trigger
+    /// inside its sentence, and every entity, place and time index valid.
+    #[test]
+    fn article_coding_keeps_offsets_and_indices(
+        title in prop::collection::vec(0usize..PIECES.len(), 0..8),
+        body in prop::collection::vec(0usize..PIECES.len(), 0..60),
+        ents in prop::collection::vec((prop::collection::vec((0u8..3, 0usize..400, 0usize..400), 0..4), any::<u8>(), any::<bool>()), 0..6),
+        times in prop::collection::vec((0u8..3, 0usize..400, 0usize..400), 0..3),
+    ) {
+        use rasd_event::article::{code_article, Actor, ArticleIn, EntityIn, TextField, TimeIn};
+        let join = |v: &[usize]| v.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+        let (title, body) = (join(&title), join(&body));
+        let field = |f: u8| match f % 3 { 0 => TextField::Title, 1 => TextField::Summary, _ => TextField::Body };
+        let entities: Vec<EntityIn> = ents
+            .iter()
+            .map(|(ms, k, c)| EntityIn {
+                kind: kind(*k),
+                mentions: ms.iter().map(|&(f, s, e)| (field(f), s, e)).collect(),
+                country: c.then(|| "RU".to_string()),
+            })
+            .collect();
+        let times: Vec<TimeIn> = times
+            .iter()
+            .map(|&(f, s, e)| TimeIn { field: field(f), start: s, end: e, value: Some("2024-06-03".into()), grain: "day".into() })
+            .collect();
+        let a = ArticleIn { title: Some(&title), summary: None, body: &body, entities: &entities, times: &times };
+        for m in code_article(rasd_event::learned::coder(), &a) {
+            let text = match m.field { TextField::Title => title.as_str(), TextField::Summary => "", TextField::Body => body.as_str() };
+            prop_assert!(text.get(m.trigger.0..m.trigger.1).is_some_and(|t| !t.is_empty()));
+            prop_assert!(text.get(m.sentence.0..m.sentence.1).is_some());
+            prop_assert!(m.sentence.0 <= m.trigger.0 && m.trigger.1 <= m.sentence.1);
+            for x in [&m.source, &m.target].into_iter().flatten() {
+                if let Actor::Entity(i) = x {
+                    prop_assert!(*i < entities.len());
+                    prop_assert!(entities[*i].kind != ArgKind::Place, "a place is never an actor");
+                }
+            }
+            for p in [m.place, m.context_place].into_iter().flatten() {
+                prop_assert!(p < entities.len() && entities[p].kind == ArgKind::Place);
+            }
+            if let Some(t) = m.time {
+                prop_assert!(t < times.len());
+            }
+        }
+    }
+}
