@@ -290,12 +290,12 @@ fn corpus_file_bad_lines_are_named() {
     assert!(err.contains("bad.jsonl:2"), "{err}");
 }
 
-/// The levels reached on the frozen test split (scored once, 2026-12-07:
-/// micro F1 0.5226, macro F1 over types with >= 20 mentions 0.4949, source
-/// 0.623, target 0.631), less about 0.01.
+/// The levels reached on the frozen test split by the shipped coder
+/// (2026-12-07: micro F1 0.5248, macro F1 over types with >= 20 mentions
+/// 0.4959, source 0.633, target 0.636; README), less about 0.01.
 const MICRO_MIN: f64 = 0.51;
 const MACRO20_MIN: f64 = 0.485;
-const SOURCE_MIN: f64 = 0.61;
+const SOURCE_MIN: f64 = 0.62;
 const TARGET_MIN: f64 = 0.62;
 
 /// The frozen test split of rasd's event corpus, coded by the production
@@ -330,9 +330,8 @@ fn frozen_test_split_keeps_its_level() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["sentences"], 1202, "the frozen test split: {v}");
-    let share = |k: &str| {
-        v[k]["right"].as_f64().unwrap() / v[k]["total"].as_f64().unwrap().max(1.0)
-    };
+    let share =
+        |k: &str| v[k]["right"].as_f64().unwrap() / v[k]["total"].as_f64().unwrap().max(1.0);
     let (micro, macro20) = (
         v["micro_f1"].as_f64().unwrap(),
         v["macro_f1_min20"].as_f64().unwrap(),

@@ -32,7 +32,7 @@ use std::sync::OnceLock;
 
 use rasd_text::{fold, Folds};
 
-use crate::learned::{Coded, Coder, Context, RoleSpan, Where};
+use crate::learned::{Coded, Coder, Context, RoleSpan, TitleWords, Where};
 
 /// Words that name the medium of a statement (`data/media.txt`).
 pub const MEDIA_TXT: &str = include_str!("../data/media.txt");
@@ -253,6 +253,7 @@ pub fn code_article(coder: Option<&Coder>, a: &ArticleIn) -> Vec<ArticleMention>
             .map(|(i, _)| i)
     };
     let main = most(ArgKind::Person).or_else(|| most(ArgKind::Org));
+    let title_words = TitleWords::new(a.title.unwrap_or(""), &title_args.args);
     let mut out = Vec::new();
     for (field, text) in [
         (TextField::Title, a.title),
@@ -291,6 +292,7 @@ pub fn code_article(coder: Option<&Coder>, a: &ArticleIn) -> Vec<ArticleMention>
             (_, Some(title)) => Context {
                 title,
                 title_args: &title_args.args,
+                words: Some(&title_words),
             },
         };
         for (s, e) in rasd_text::sentences(text) {

@@ -45,6 +45,8 @@ pub const ROLE: &str = "role";
 pub const MODE: &str = "mode";
 pub const INTENT: &str = "intent";
 pub const NEGATED: &str = "negated";
+/// The trigger vocabulary's tensor name.
+pub const VOCAB: &str = "trigger_vocab";
 
 /// Feature-set version: a model trained with other features is refused.
 const FEATURES: &str = "1";
@@ -79,6 +81,23 @@ pub struct Context<'a> {
     pub title: &'a str,
     /// The entity mentions of the title.
     pub title_args: &'a [Arg],
+    /// The title's words made ready once per article ([`TitleWords::new`]);
+    /// `None`: made for each sentence.
+    pub words: Option<&'a TitleWords>,
+}
+
+/// The words of an article's title, read once for all its sentences.
+#[derive(Clone, Debug, Default)]
+pub struct TitleWords(Vec<Tok>);
+
+impl TitleWords {
+    pub fn new(title: &str, title_args: &[Arg]) -> TitleWords {
+        TitleWords(if title.is_empty() {
+            Vec::new()
+        } else {
+            words_of(title, 0, title.len(), title_args)
+        })
+    }
 }
 
 /// One event mention the learned coder finds.
@@ -127,6 +146,10 @@ pub struct Coder {
     pub role_threshold: f32,
     /// Modes seen with each type in training.
     modes_of: HashMap<EventType, BTreeSet<String>>,
+    /// Keys of the words that were (part of) a trigger in training: only
+    /// these words, and those the lexicon proposes, are scored by the
+    /// trigger model (`None`: every word).
+    vocab: Option<linear::KeyMap<()>>,
 }
 
 /// The embedded coder (`None` when `data/coder.safetensors` is empty).
@@ -145,7 +168,7 @@ pub fn coder() -> Option<&'static Coder> {
 // ---------------------------------------------------------------------------
 // Words
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 struct Tok {
     start: usize,
     end: usize,
@@ -176,6 +199,8 @@ struct Tok {
     ner_b: bool,
     /// Index of the caller's arg that contains the word.
     arg: Option<usize>,
+    /// [`enrich`] has run.
+    rich: bool,
     /// The lexicon coder's proposal here: index into the mentions.
     lex: Option<usize>,
 }
@@ -214,6 +239,9 @@ fn type_code(t: EventType) -> u64 {
     EventType::ALL.iter().position(|&x| x == t).unwrap_or(0) as u64 + 1
 }
 
+/// The words of `text[s0..s1]` with the cheap facts every model reads (keys,
+/// surface, clusters, entity); [`enrich`] adds what only the trigger model
+/// reads.
 fn words_of(text: &str, s0: usize, s1: usize, args: &[Arg]) -> Vec<Tok> {
     let Some(sent) = text.get(s0..s1) else {
         return Vec::new();
@@ -228,12 +256,6 @@ fn words_of(text: &str, s0: usize, s1: usize, args: &[Arg]) -> Vec<Tok> {
             t.kind,
             TokenKind::Word | TokenKind::Latin | TokenKind::Hashtag
         );
-        let key = strip_base(&buf);
-        let chars: Vec<char> = key.chars().collect();
-        let n = chars.len();
-        let pre = |k: usize| hs(&chars[..k.min(n)].iter().collect::<String>());
-        let suf = |k: usize| hs(&chars[n.saturating_sub(k)..].iter().collect::<String>());
-        let first = buf.chars().next().unwrap_or(' ');
         let (start, end) = (s0 + t.start, s0 + t.end);
         let mut cl = [0u64; 3];
         if word {
@@ -252,7 +274,7 @@ fn words_of(text: &str, s0: usize, s1: usize, args: &[Arg]) -> Vec<Tok> {
                 && raw.contains(['.', '؛', ';', ':', '؟', '?', '!']),
             comma: t.kind == TokenKind::Punct && raw.contains(['،', ',']),
             kh: if word {
-                hs(key)
+                hs(strip_base(&buf))
             } else {
                 hs(if t.kind == TokenKind::Number {
                     "<num>"
@@ -261,41 +283,58 @@ fn words_of(text: &str, s0: usize, s1: usize, args: &[Arg]) -> Vec<Tok> {
                 })
             },
             sh: hs(&buf),
-            raw: if word {
-                crate::extract::raw_types(&buf, raw)
-            } else {
-                Vec::new()
-            },
-            grams: if word && n > 3 {
-                chars
-                    .windows(3)
-                    .map(|w| hs(&w.iter().collect::<String>()))
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            stem: if word {
-                hs(&rasd_text::segment_key(&buf, &|_| false))
-            } else {
-                0
-            },
+            raw: Vec::new(),
+            grams: Vec::new(),
+            stem: 0,
             cl,
-            p2: pre(2),
-            p3: pre(3),
-            s2: suf(2),
-            s3: suf(3),
-            pro: if buf.chars().count() > 3 && "بلكوفس".contains(first) {
-                hs(&first.to_string())
-            } else {
-                0
-            },
+            p2: 0,
+            p3: 0,
+            s2: 0,
+            s3: 0,
+            pro: 0,
             ner: arg.map_or(0, |i| kind_code(args[i].kind)),
             ner_b: arg.is_some_and(|i| args[i].start >= start),
             arg,
             lex: None,
+            rich: false,
         });
     }
     out
+}
+
+/// Adds to a word of `text` the facts only the trigger model reads: the
+/// lexicon's types, stem, prefixes, suffixes, character 3-grams, proclitic.
+fn enrich(t: &mut Tok, text: &str) {
+    if t.rich || !t.word {
+        t.rich = true;
+        return;
+    }
+    t.rich = true;
+    let raw = text.get(t.start..t.end).unwrap_or("");
+    let buf = rasd_text::fold(raw, &Folds::SEARCH);
+    let key = strip_base(&buf);
+    let ends: Vec<usize> = key
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(key.len()))
+        .collect();
+    let n = ends.len() - 1;
+    // Byte offset of the k-th character (k ≤ n).
+    let at = |k: usize| ends[k.min(n)];
+    t.p2 = hs(&key[..at(2)]);
+    t.p3 = hs(&key[..at(3)]);
+    t.s2 = hs(&key[at(n.saturating_sub(2))..]);
+    t.s3 = hs(&key[at(n.saturating_sub(3))..]);
+    if n > 3 {
+        t.grams = (0..n - 2).map(|k| hs(&key[at(k)..at(k + 3)])).collect();
+    }
+    t.raw = crate::extract::raw_types(&buf, raw);
+    t.stem = hs(&rasd_text::segment_key(&buf, &|_| false));
+    let first = buf.chars().next().unwrap_or(' ');
+    if buf.chars().count() > 3 && "بلكوفس".contains(first) {
+        let mut b = [0u8; 4];
+        t.pro = hs(first.encode_utf8(&mut b));
+    }
 }
 
 /// A sentence made ready for the models.
@@ -331,10 +370,9 @@ fn prepare<'a>(input: &'a SentenceInput<'a>, ctx: &Context<'a>) -> Prepared<'a> 
             }
         }
     }
-    let title = if ctx.title.is_empty() {
-        Vec::new()
-    } else {
-        words_of(ctx.title, 0, ctx.title.len(), ctx.title_args)
+    let title = match ctx.words {
+        Some(w) => w.0.clone(),
+        None => TitleWords::new(ctx.title, ctx.title_args).0,
     };
     Prepared {
         toks,
@@ -436,7 +474,31 @@ mod tag {
     pub const M_TTL: u64 = 93;
 }
 
+/// The trigger features of word `i`: its own, and those of its sentence
+/// and title crossed with the lexicon's type there ([`context_features`]).
 fn trigger_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
+    own_trigger_features(p, i, out);
+    if let Some(m) = p.toks[i].lex.map(|l| &p.lex[l]) {
+        context_features(p, type_code(m.etype), out);
+    }
+}
+
+/// The sentence's and the title's words crossed with a lexicon type: the
+/// same for every word of that type in the sentence.
+fn context_features(p: &Prepared, ty: u64, out: &mut Vec<u64>) {
+    for w in &p.title {
+        if w.word {
+            out.push(mx(tag::TTLX, &[ty, w.kh]));
+        }
+    }
+    for w in &p.toks {
+        if w.word {
+            out.push(mx(tag::SENTX, &[ty, w.kh]));
+        }
+    }
+}
+
+fn own_trigger_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
     out.clear();
     let t = &p.toks;
     let x = &t[i];
@@ -509,16 +571,6 @@ fn trigger_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
                 ],
             ));
             out.push(mx(tag::LEXM, &[ty, hs(m.mode.as_deref().unwrap_or("-"))]));
-            for w in &p.title {
-                if w.word {
-                    out.push(mx(tag::TTLX, &[ty, w.kh]));
-                }
-            }
-            for w in t {
-                if w.word {
-                    out.push(mx(tag::SENTX, &[ty, w.kh]));
-                }
-            }
         }
         None => out.push(mx(tag::NOLEX, &[])),
     }
@@ -741,6 +793,7 @@ impl Coder {
             .into_iter()
             .filter_map(|(k, v)| EventType::parse(&k).map(|t| (t, v)))
             .collect();
+        let vocab = linear::load_set(b, VOCAB)?.map(|v| v.into_iter().map(|k| (k, ())).collect());
         let negated = ms.pop().expect("5 models");
         let intent = ms.pop().expect("5 models");
         let mode = ms.pop().expect("5 models");
@@ -755,6 +808,7 @@ impl Coder {
             threshold: num("threshold")?,
             role_threshold: num("role_threshold")?,
             modes_of,
+            vocab,
         })
     }
 
@@ -769,6 +823,13 @@ impl Coder {
                 (INTENT, &self.intent),
                 (NEGATED, &self.negated),
             ],
+            &match &self.vocab {
+                Some(v) => vec![(VOCAB, v.keys().copied().collect::<Vec<u64>>())],
+                None => Vec::new(),
+            }
+            .iter()
+            .map(|(n, v)| (*n, v.as_slice()))
+            .collect::<Vec<_>>(),
             &[
                 ("features", FEATURES.to_string()),
                 ("threshold", self.threshold.to_string()),
@@ -781,6 +842,21 @@ impl Coder {
         )
     }
 
+    /// Is the word scored by the trigger model: the lexicon proposes it, or
+    /// its key was part of a trigger in training?
+    fn candidate(&self, w: &Tok) -> bool {
+        match &self.vocab {
+            None => true,
+            Some(v) => w.lex.is_some() || v.contains_key(&w.kh),
+        }
+    }
+
+    /// Sets the trigger vocabulary from training examples (`None`: score
+    /// every word).
+    pub fn set_vocab(&mut self, vocab: Option<&BTreeSet<u64>>) {
+        self.vocab = vocab.map(|v| v.iter().map(|k| (*k, ())).collect());
+    }
+
     /// Each word of a sentence with its most likely event type and the
     /// probability that it is an event (`1 − P(NONE)`): what the trigger
     /// model sees, for inspection.
@@ -789,7 +865,8 @@ impl Coder {
         input: &SentenceInput,
         ctx: &Context,
     ) -> Vec<((usize, usize), EventType, f32)> {
-        let p = prepare(input, ctx);
+        let mut p = prepare(input, ctx);
+        p.toks.iter_mut().for_each(|t| enrich(t, input.text));
         let (mut f, mut pr) = (Vec::new(), Vec::new());
         let mut out = Vec::new();
         for (i, w) in p.toks.iter().enumerate() {
@@ -810,7 +887,12 @@ impl Coder {
 
     /// Codes one sentence.
     pub fn code(&self, input: &SentenceInput, ctx: &Context) -> Vec<Coded> {
-        let p = prepare(input, ctx);
+        let mut p = prepare(input, ctx);
+        for i in 0..p.toks.len() {
+            if p.toks[i].word && self.candidate(&p.toks[i]) {
+                enrich(&mut p.toks[i], input.text);
+            }
+        }
         let mut out = Vec::new();
         if p.toks.is_empty() {
             return out;
@@ -819,12 +901,33 @@ impl Coder {
         let mut pr = Vec::new();
         // (type, probability of the event) per word.
         let mut best: Vec<Option<(usize, f32)>> = vec![None; p.toks.len()];
+        // The context features' sums per lexicon type, once per sentence.
+        let nc = self.trigger.n_classes();
+        let mut context: Vec<(u64, Vec<i32>)> = Vec::new();
+        let mut acc = vec![0i32; nc];
         for (i, w) in p.toks.iter().enumerate() {
-            if !w.word {
+            if !w.word || !self.candidate(w) {
                 continue;
             }
-            trigger_features(&p, i, &mut f);
-            self.trigger.probs(&f, &mut pr);
+            own_trigger_features(&p, i, &mut f);
+            acc.iter_mut().for_each(|x| *x = 0);
+            self.trigger.accumulate(&f, &mut acc);
+            if let Some(m) = w.lex.map(|l| &p.lex[l]) {
+                let ty = type_code(m.etype);
+                let k = match context.iter().position(|(t, _)| *t == ty) {
+                    Some(k) => k,
+                    None => {
+                        let mut cf = Vec::new();
+                        context_features(&p, ty, &mut cf);
+                        let mut sum = vec![0i32; nc];
+                        self.trigger.accumulate(&cf, &mut sum);
+                        context.push((ty, sum));
+                        context.len() - 1
+                    }
+                };
+                acc.iter_mut().zip(&context[k].1).for_each(|(a, b)| *a += b);
+            }
+            self.trigger.probs_of(&acc, &mut pr);
             let ev = 1.0 - pr[0];
             if ev >= self.threshold {
                 let c = (1..pr.len())
@@ -1054,12 +1157,15 @@ pub struct Examples {
     pub intent: Vec<(usize, Vec<u64>, f32)>,
     pub negated: Vec<(usize, Vec<u64>, f32)>,
     pub modes_of: BTreeMap<String, BTreeSet<String>>,
+    /// Keys of the words inside gold triggers.
+    pub vocab: BTreeSet<u64>,
 }
 
 impl Examples {
     /// Adds one labelled sentence.
     pub fn add(&mut self, input: &SentenceInput, ctx: &Context, gold: &[GoldMention]) {
-        let p = prepare(input, ctx);
+        let mut p = prepare(input, ctx);
+        p.toks.iter_mut().for_each(|t| enrich(t, input.text));
         if p.toks.is_empty() {
             return;
         }
@@ -1072,6 +1178,9 @@ impl Examples {
                 .iter()
                 .find(|g| w.start < g.trigger.1 && g.trigger.0 < w.end)
                 .map_or(0, |g| type_code(g.etype) as usize);
+            if y != 0 {
+                self.vocab.insert(w.kh);
+            }
             trigger_features(&p, i, &mut f);
             self.trigger.push((y, f.clone(), 1.0));
         }
@@ -1169,6 +1278,7 @@ impl Examples {
                 .iter()
                 .filter_map(|(k, v)| EventType::parse(k).map(|t| (t, v.clone())))
                 .collect(),
+            vocab: Some(self.vocab.iter().map(|k| (*k, ())).collect()),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! shuffled by a fixed seed.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use safetensors::tensor::{Dtype, TensorView};
 
@@ -24,14 +25,37 @@ pub fn fh(parts: &[&str]) -> u64 {
     h
 }
 
+/// A hasher for keys that are already hashes (FNV-mixed feature keys): the
+/// key itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = k;
+    }
+}
+
+/// A map keyed by feature hashes.
+pub type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
 /// A trained multiclass linear model.
 #[derive(Clone, Debug, Default)]
 pub struct Linear {
     pub classes: Vec<String>,
     /// Feature hash → row of `weights`.
-    index: HashMap<u64, u32>,
-    /// Row-major `[rows, classes]`.
-    weights: Vec<f32>,
+    index: KeyMap<u32>,
+    /// Row-major `[rows, classes]`, quantized: the weight is `w * scale`.
+    weights: Vec<i8>,
+    scale: f32,
 }
 
 impl Linear {
@@ -53,19 +77,35 @@ impl Linear {
         self.classes.iter().position(|c| c == name)
     }
 
-    /// Raw scores of every class (`out` is resized to the class count).
-    pub fn scores(&self, feats: &[u64], out: &mut Vec<f32>) {
+    /// Adds the quantized weights of `feats` to `acc` (one integer per
+    /// class: sums are exact, so partial sums may be cached and added in any
+    /// order).
+    pub fn accumulate(&self, feats: &[u64], acc: &mut [i32]) {
         let c = self.classes.len();
-        out.clear();
-        out.resize(c, 0.0);
         for f in feats {
             if let Some(&r) = self.index.get(f) {
                 let row = &self.weights[r as usize * c..(r as usize + 1) * c];
-                for (o, w) in out.iter_mut().zip(row) {
-                    *o += w;
+                for (o, w) in acc.iter_mut().zip(row) {
+                    *o += i32::from(*w);
                 }
             }
         }
+    }
+
+    /// Class probabilities from accumulated weights (`out` is resized to
+    /// the class count).
+    pub fn probs_of(&self, acc: &[i32], out: &mut Vec<f32>) {
+        out.clear();
+        out.extend(acc.iter().map(|&x| x as f32 * self.scale));
+        softmax(out);
+    }
+
+    /// Raw scores of every class (`out` is resized to the class count).
+    pub fn scores(&self, feats: &[u64], out: &mut Vec<f32>) {
+        let mut acc = vec![0i32; self.classes.len()];
+        self.accumulate(feats, &mut acc);
+        out.clear();
+        out.extend(acc.iter().map(|&x| x as f32 * self.scale));
     }
 
     /// Class probabilities (softmax of the scores).
@@ -79,17 +119,33 @@ impl Linear {
         let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
         rows.sort_unstable();
         let c = self.classes.len();
-        let max = self.weights.iter().fold(0f32, |m, x| m.max(x.abs()));
-        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
         let mut keys = Vec::with_capacity(rows.len() * 8);
         let mut w = Vec::with_capacity(rows.len() * c);
         for (k, r) in &rows {
             keys.extend_from_slice(&k.to_le_bytes());
-            for x in &self.weights[*r as usize * c..(*r as usize + 1) * c] {
-                w.push((x / scale).round().clamp(-127.0, 127.0) as i8 as u8);
-            }
+            w.extend(
+                self.weights[*r as usize * c..(*r as usize + 1) * c]
+                    .iter()
+                    .map(|&x| x as u8),
+            );
         }
-        (keys, w, rows.len(), scale)
+        (keys, w, rows.len(), self.scale)
+    }
+
+    /// Quantizes trained f32 rows linearly: the largest absolute weight
+    /// becomes ±127.
+    fn quantized(classes: Vec<String>, index: KeyMap<u32>, weights: &[f32]) -> Linear {
+        let max = weights.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+        Linear {
+            classes,
+            index,
+            weights: weights
+                .iter()
+                .map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8)
+                .collect(),
+            scale,
+        }
     }
 
     fn import(
@@ -123,20 +179,17 @@ impl Linear {
                 classes.len()
             ));
         }
-        let mut index = HashMap::with_capacity(n);
+        let mut index = KeyMap::with_capacity_and_hasher(n, Default::default());
         for (i, b) in keys.data().chunks_exact(8).enumerate() {
             let k = u64::from_le_bytes(b.try_into().expect("8 bytes"));
             index.insert(k, i as u32);
         }
-        let weights = w
-            .data()
-            .iter()
-            .map(|&b| f32::from(b as i8) * scale)
-            .collect();
+        let weights = w.data().iter().map(|&b| b as i8).collect();
         Ok(Linear {
             classes,
             index,
             weights,
+            scale,
         })
     }
 }
@@ -156,9 +209,20 @@ pub fn softmax(v: &mut [f32]) {
     }
 }
 
-/// Writes named models and string metadata into one safetensors file.
-pub fn save(models: &[(&str, &Linear)], meta: &[(&str, String)]) -> Result<Vec<u8>, String> {
+/// Writes named models, named sets of keys (`u64` tensors) and string
+/// metadata into one safetensors file.
+pub fn save(
+    models: &[(&str, &Linear)],
+    sets: &[(&str, &[u64])],
+    meta: &[(&str, String)],
+) -> Result<Vec<u8>, String> {
     let mut bufs = Vec::new();
+    for (name, keys) in sets {
+        let mut k: Vec<u64> = keys.to_vec();
+        k.sort_unstable();
+        let bytes = k.iter().flat_map(|x| x.to_le_bytes()).collect();
+        bufs.push((name.to_string(), Dtype::U64, vec![k.len()], bytes));
+    }
     let mut md: HashMap<String, String> = meta
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -187,6 +251,23 @@ pub fn save(models: &[(&str, &Linear)], meta: &[(&str, String)]) -> Result<Vec<u
         })
         .collect::<Result<_, _>>()?;
     safetensors::serialize(views, Some(md)).map_err(|e| e.to_string())
+}
+
+/// The `u64` tensor `name` of a safetensors file, if it has one.
+pub fn load_set(bytes: &[u8], name: &str) -> Result<Option<Vec<u64>>, String> {
+    let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| e.to_string())?;
+    let Ok(t) = st.tensor(name) else {
+        return Ok(None);
+    };
+    if t.dtype() != Dtype::U64 {
+        return Err(format!("{name}: must be u64"));
+    }
+    Ok(Some(
+        t.data()
+            .chunks_exact(8)
+            .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .collect(),
+    ))
 }
 
 /// Reads the models `names` and the metadata of a safetensors file.
@@ -299,7 +380,7 @@ pub fn train(classes: Vec<String>, data: &[(usize, Vec<u64>, f32)], o: TrainOpti
             (k, row)
         })
         .collect();
-    let mut index = HashMap::new();
+    let mut index = KeyMap::default();
     let mut weights = Vec::new();
     let mut keys: Vec<u64> = w.keys().copied().collect();
     keys.sort_unstable();
@@ -311,11 +392,7 @@ pub fn train(classes: Vec<String>, data: &[(usize, Vec<u64>, f32)], o: TrainOpti
         index.insert(k, (weights.len() / c) as u32);
         weights.extend_from_slice(row);
     }
-    Linear {
-        classes,
-        index,
-        weights,
-    }
+    Linear::quantized(classes, index, &weights)
 }
 
 #[cfg(test)]
@@ -336,7 +413,7 @@ mod tests {
             assert_eq!(best, k, "{p:?}");
             assert!(p[k] > 0.8);
         }
-        let bytes = save(&[("m", &m)], &[("version", "1".into())]).unwrap();
+        let bytes = save(&[("m", &m)], &[], &[("version", "1".into())]).unwrap();
         let (back, meta) = load(&bytes, &["m"]).unwrap();
         assert_eq!(meta.get("version").map(String::as_str), Some("1"));
         let mut q = Vec::new();

@@ -9,7 +9,8 @@
 //!        [--rate X] [--l2 X] [--prune X] [--min-count N] [--threshold T]
 //!        [--role-threshold T] [--average N] [--sweep] [--load FILE]
 //!
-//! `--load` scores a written coder instead of training one (with
+//! `--load` scores a written coder instead of training one (with `--vocab`,
+//! it first takes the trigger vocabulary of TRAIN; with
 //! `--threshold` / `--role-threshold`, it takes those instead of its own; with
 //! `--out`, writes it back with them).
 //!
@@ -81,12 +82,14 @@ fn main() -> Result<(), String> {
     let (mut out, mut threshold, mut role_threshold, mut sweep) = (None, 0.5f32, 0.3f32, false);
     let mut load: Option<String> = None;
     let (mut thr_given, mut role_given) = (false, false);
+    let mut vocab_from_train = false;
     while let Some(a) = argv.next() {
         let mut val = |n: &str| argv.next().ok_or(format!("{n} needs a value"));
         let f = |v: String, n: &str| v.parse::<f32>().map_err(|e| format!("{n}: {e}"));
         match a.as_str() {
             "--out" => out = Some(val("--out")?),
             "--load" => load = Some(val("--load")?),
+            "--vocab" => vocab_from_train = true,
             "--epochs" => {
                 o.epochs = val("--epochs")?
                     .parse()
@@ -100,7 +103,11 @@ fn main() -> Result<(), String> {
                     .map_err(|e| format!("--min-count: {e}"))?
             }
             "--prune" => o.prune = f(val("--prune")?, "--prune")?,
-            "--average" => o.average = val("--average")?.parse().map_err(|e| format!("--average: {e}"))?,
+            "--average" => {
+                o.average = val("--average")?
+                    .parse()
+                    .map_err(|e| format!("--average: {e}"))?
+            }
             "--threshold" => {
                 threshold = f(val("--threshold")?, "--threshold")?;
                 thr_given = true;
@@ -143,6 +150,13 @@ fn main() -> Result<(), String> {
         }
         None => train_coder(train_path, o, threshold, role_threshold, t0)?,
     };
+    if load.is_some() && vocab_from_train {
+        // The trigger vocabulary of the train split, for a coder written
+        // before it had one.
+        let ex = examples(train_path, t0)?;
+        coder.set_vocab(Some(&ex.vocab));
+        eprintln!("trigger vocabulary: {} keys", ex.vocab.len());
+    }
     if sweep {
         for t in [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
             coder.threshold = t;
@@ -183,6 +197,15 @@ fn train_coder(
     role_threshold: f32,
     t0: Instant,
 ) -> Result<Coder, String> {
+    let ex = examples(path, t0)?;
+    let t1 = Instant::now();
+    let coder = ex.train(o, threshold, role_threshold);
+    eprintln!("trained in {:.1?}: {:?}", t1.elapsed(), coder.sizes());
+    Ok(coder)
+}
+
+/// The training examples of the train split.
+fn examples(path: &str, t0: Instant) -> Result<Examples, String> {
     let train = read(path)?;
     let targs: Vec<Args> = train
         .iter()
@@ -219,6 +242,7 @@ fn train_coder(
         let ctx = Context {
             title: &s.title,
             title_args: &a.1,
+            words: None,
         };
         ex.add(&input, &ctx, &gold);
     }
@@ -228,10 +252,7 @@ fn train_coder(
         ex.role.len(),
         ex.mode.len()
     );
-    let t1 = Instant::now();
-    let coder = ex.train(o, threshold, role_threshold);
-    eprintln!("trained in {:.1?}: {:?}", t1.elapsed(), coder.sizes());
-    Ok(coder)
+    Ok(ex)
 }
 
 /// Dev diagnostics: how many gold triggers the lexicon proposes (any type,
@@ -251,6 +272,7 @@ fn diag(coder: &Coder, dev: &[CorpusSentence], args: &[Args]) {
             let ctx = Context {
                 title: &s.title,
                 title_args: &a.1,
+                words: None,
             };
             for ((x, y), t, p) in coder.word_scores(&input, &ctx) {
                 println!("  {} {} {:.3}", &s.sentence[x..y], t.as_str(), p);

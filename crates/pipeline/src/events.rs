@@ -513,6 +513,7 @@ pub fn learned_corpus_predictions(
     let ctx = Context {
         title,
         title_args: &args.1,
+        words: None,
     };
     let actor = |r: &Option<RoleSpan>| {
         r.map(|r| PredActor {
