@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Event coding speed over all of SaudiNewsNet, this build against an older
 # one (default cd5a470: the hand-written coder with the mention filter) in
-# the same run: one full ingest with this build, then `rasd rebuild --json`
-# on a copy of that store with each binary, RUNS times each, alternating;
-# prints the median seconds of the event stage (coding every sentence of
-# every article from its stored entities and time expressions, then merging)
-# and the rate in articles/s, with the events per type.
+# the same run:
+#   1. the coding alone: `bench_event_coding` (this build's example) codes
+#      every stored article from its stored entities and time expressions on
+#      all cores, RUNS times (median; merging left out);
+#   2. the event stage of `rasd rebuild --json` (coding and merging) on a
+#      copy of one store with each binary, RUNS times each, alternating.
+# The store is one full ingest with this build (or BASE_DB, a store of all
+# of SaudiNewsNet made by rasd). Prints medians in seconds and articles/s,
+# and the events per type of each build.
 # Usage: bench/events_speed.sh [RUNS] [OLD_REV]   (defaults 3, cd5a470)
 #   OLD_BIN=path/to/rasd uses that binary of OLD_REV instead of building it.
+#   BASE_DB=path starts from that store instead of ingesting.
 #   KEEP_DB=path keeps the new build's store there (for bench/events_sample.py).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -18,7 +23,9 @@ trap 'git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true;
 echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 grep -q avx512f /proc/cpuinfo && echo "AVX-512: yes" || echo "AVX-512: no"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd-pipeline --example bench_event_coding
 cp "${CARGO_TARGET_DIR:-$root/target}/release/rasd" "$tmp/rasd-new"
+cp "${CARGO_TARGET_DIR:-$root/target}/release/examples/bench_event_coding" "$tmp/bench_event_coding"
 if [ -n "${OLD_BIN:-}" ]; then
   cp "$OLD_BIN" "$tmp/rasd-old"
 else
@@ -26,7 +33,13 @@ else
   (cd "$tmp/old" && CARGO_TARGET_DIR="$tmp/old-target" cargo build --release --quiet -p rasd)
   cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
 fi
-"$tmp/rasd-new" ingest --db "$tmp/base.db" "$corpus" --json > "$tmp/ingest.json"
+if [ -n "${BASE_DB:-}" ]; then
+  cp "$BASE_DB" "$tmp/base.db"
+else
+  "$tmp/rasd-new" ingest --db "$tmp/base.db" "$corpus" --json > /dev/null
+fi
+echo "coding alone (this build):"
+"$tmp/bench_event_coding" "$tmp/base.db" "$runs"
 for i in $(seq "$runs"); do
   for b in old new; do
     rm -f "$tmp/$b.db"*
@@ -37,8 +50,8 @@ done
 python3 - "$tmp" "$runs" <<'PY'
 import json, statistics, subprocess, sys, collections
 tmp, runs = sys.argv[1], int(sys.argv[2])
-articles = json.load(open(f"{tmp}/ingest.json"))["articles_new"]
-print(f"articles: {articles}")
+articles = json.load(open(f"{tmp}/new-1.json"))["events"]["articles"]
+print(f"event stage of rasd rebuild, articles: {articles}")
 for b in ("old", "new"):
     sums = [json.load(open(f"{tmp}/{b}-{i}.json")) for i in range(1, runs + 1)]
     xs = [s["events"]["seconds"] for s in sums]

@@ -292,11 +292,11 @@ fn corpus_file_bad_lines_are_named() {
 
 /// The levels reached on the frozen test split by the shipped coder
 /// (2026-12-07: micro F1 0.5248, macro F1 over types with >= 20 mentions
-/// 0.4959, source 0.633, target 0.636; README), less about 0.01.
+/// 0.4959, source 0.636, target 0.619; README), less about 0.01.
 const MICRO_MIN: f64 = 0.51;
 const MACRO20_MIN: f64 = 0.485;
 const SOURCE_MIN: f64 = 0.62;
-const TARGET_MIN: f64 = 0.62;
+const TARGET_MIN: f64 = 0.61;
 
 /// The frozen test split of rasd's event corpus, coded by the production
 /// path (`rasd events eval`): its scores stay at the level the README

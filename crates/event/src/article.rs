@@ -16,12 +16,16 @@
 //!   `data/media.txt`); any other span is an unnamed group named by its
 //!   words (`المتظاهرون`, `قوات النظام`), unless it starts with a verb form
 //!   (`أجريا`);
+//! * a one-word indefinite relative adjective (`عمالية`) or a span that
+//!   starts with a verb form is no group;
 //! * a source the sentence leaves to the verb (`وأكد`, `استقبله`) is the
 //!   last person or organisation named before the trigger in the sentence,
 //!   else, for a non-physical act, the article's most mentioned person
 //!   (else organisation);
 //! * the date is the time expression the lexicon attached to the trigger,
-//!   else the sentence's only date.
+//!   else the sentence's only date;
+//! * a headline (title or summary) mention without actors takes the actors
+//!   of the body's mentions of its type when they name one pair.
 //!
 //! Every mention is kept with its span; two mentions of one act (one type,
 //! one source and target, one date) become one event when the caller merges
@@ -108,13 +112,23 @@ fn is_medium(text: &str, start: usize) -> bool {
 }
 
 /// May a span of words name a group: its first word is no verb form of the
-/// lexicon (`أجريا`, `بحثا`: the role model's slips)?
+/// lexicon (`أجريا`, `بحثا`: the role model's slips), and it is not one
+/// indefinite relative adjective (`عمالية`, `عراقية`: a fragment of a
+/// phrase, not a group; `مسلحون` is one)?
 fn nominal(words: &str) -> bool {
-    words
-        .split_whitespace()
-        .next()
-        .is_some_and(|w| !crate::extract::verb_form(w))
+    let mut ws = words.split_whitespace();
+    let Some(first) = ws.next() else {
+        return false;
+    };
+    if crate::extract::verb_form(first) {
+        return false;
+    }
+    let f = fold(first, &Folds::SEARCH);
+    let adjective =
+        !f.starts_with("ال") && (f.ends_with("يه") || f.ends_with("ية") || f.ends_with('ي'));
+    !(ws.next().is_none() && adjective)
 }
+
 use crate::{ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
 
 /// A text field of an article.
@@ -308,7 +322,34 @@ pub fn code_article(coder: Option<&Coder>, a: &ArticleIn) -> Vec<ArticleMention>
             }
         }
     }
+    headlines_join_the_body(&mut out);
     out
+}
+
+/// A headline (title or summary) mention without actors reports the act the
+/// body tells: when the body's mentions of its type (and flags) name one
+/// pair of actors, the headline takes it, so both become one event.
+fn headlines_join_the_body(out: &mut [ArticleMention]) {
+    for i in 0..out.len() {
+        let m = &out[i];
+        if m.field == TextField::Body || m.source.is_some() || m.target.is_some() {
+            continue;
+        }
+        let mut pairs = out
+            .iter()
+            .filter(|b| {
+                b.field == TextField::Body
+                    && b.etype == m.etype
+                    && b.negated == m.negated
+                    && b.intent == m.intent
+                    && (b.source.is_some() || b.target.is_some())
+            })
+            .map(|b| (b.source.clone(), b.target.clone()));
+        let Some(first) = pairs.next() else { continue };
+        if pairs.all(|p| p == first) {
+            (out[i].source, out[i].target) = first;
+        }
+    }
 }
 
 /// The words of a span, a leading conjunction off.
@@ -523,7 +564,8 @@ mod tests {
         assert!(is_medium(t, t.find("إكس").unwrap()));
         assert!(!is_medium(t, t.find("خوري").unwrap()));
         assert!(nominal("المتظاهرون") && nominal("قادة المجلس") && nominal("مسلحون"));
-        assert!(!nominal("أجريا") && !nominal(""));
+        assert!(!nominal("أجريا") && !nominal("") && !nominal("عمالية") && !nominal("عراقية"));
+        assert!(nominal("قوات عراقية") && nominal("الشرطة"));
         assert!(crate::extract::verb_form("أجريا") && crate::extract::verb_form("التقى"));
         assert!(!crate::extract::verb_form("حفتر") && !crate::extract::verb_form("يفكيروف"));
     }
