@@ -571,6 +571,47 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_without_actors_joins_the_body_only_when_it_names_one_pair() {
+        let m = |field, source: Option<Actor>| ArticleMention {
+            field,
+            etype: EventType::Protest,
+            mode: None,
+            intent: false,
+            negated: false,
+            reported: false,
+            verbal: false,
+            trigger: (0, 4),
+            sentence: (0, 10),
+            source,
+            source_implicit: false,
+            target: None,
+            place: None,
+            context_place: None,
+            time: None,
+            confidence: 0.9,
+        };
+        let workers = Some(Actor::Group("العمال".into()));
+        let mut one = vec![
+            m(TextField::Title, None),
+            m(TextField::Body, workers.clone()),
+        ];
+        headlines_join_the_body(&mut one);
+        assert_eq!(one[0].source, workers);
+        // Two different pairs in the body: the headline stays as it is.
+        let mut two = vec![
+            m(TextField::Title, None),
+            m(TextField::Body, workers.clone()),
+            m(TextField::Body, Some(Actor::Entity(0))),
+        ];
+        headlines_join_the_body(&mut two);
+        assert_eq!(two[0].source, None);
+        // A body mention never takes another's actors.
+        let mut body = vec![m(TextField::Body, None), m(TextField::Body, workers)];
+        headlines_join_the_body(&mut body);
+        assert_eq!(body[0].source, None);
+    }
+
+    #[test]
     fn a_football_match_is_no_consult() {
         let body = "يلتقي فريق الهلال نظيره المريخ مساء اليوم على ملعب الملك فهد الدولي في ذهاب نصف نهائي البطولة العربية.";
         let ents = [
