@@ -15,9 +15,7 @@
 //!   named as the medium of a statement (`عبر حسابها على منصة إكس`,
 //!   `data/media.txt`); any other span is an unnamed group named by its
 //!   words (`المتظاهرون`, `قوات النظام`), unless it starts with a verb form
-//!   (`أجريا`);
-//! * a one-word indefinite relative adjective (`عمالية`) or a span that
-//!   starts with a verb form is no group;
+//!   (`أجريا`) or is a one-word indefinite relative adjective (`عمالية`);
 //! * a source the sentence leaves to the verb (`وأكد`, `استقبله`) is the
 //!   last person or organisation named before the trigger in the sentence,
 //!   else, for a non-physical act, the article's most mentioned person
@@ -37,6 +35,7 @@ use std::sync::OnceLock;
 use rasd_text::{fold, Folds};
 
 use crate::learned::{Coded, Coder, Context, RoleSpan, TitleWords, Where};
+use crate::{ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
 
 /// Words that name the medium of a statement (`data/media.txt`).
 pub const MEDIA_TXT: &str = include_str!("../data/media.txt");
@@ -128,8 +127,6 @@ fn nominal(words: &str) -> bool {
         !f.starts_with("ال") && (f.ends_with("يه") || f.ends_with("ية") || f.ends_with('ي'));
     !(ws.next().is_none() && adjective)
 }
-
-use crate::{ActorRef, Arg, ArgKind, EventType, SentenceInput, TimeArg};
 
 /// A text field of an article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -283,24 +280,7 @@ pub fn code_article(coder: Option<&Coder>, a: &ArticleIn) -> Vec<ArticleMention>
         } else {
             field_args(a, field)
         };
-        let times: Vec<(usize, TimeArg)> = a
-            .times
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.field == field)
-            .map(|(i, t)| {
-                (
-                    i,
-                    TimeArg {
-                        start: t.start,
-                        end: t.end,
-                        value: t.value.clone().unwrap_or_default(),
-                        grain: t.grain.clone(),
-                    },
-                )
-            })
-            .collect();
-        let targs: Vec<TimeArg> = times.iter().map(|t| t.1.clone()).collect();
+        let times = FieldTimes::of(a, field);
         let ctx = match (field, a.title) {
             (TextField::Title, _) | (_, None) => Context::default(),
             (_, Some(title)) => Context {
@@ -315,7 +295,7 @@ pub fn code_article(coder: Option<&Coder>, a: &ArticleIn) -> Vec<ArticleMention>
                 start: s,
                 end: e,
                 args: &fa.args,
-                times: &targs,
+                times: &times.args,
             };
             for c in coder.code(&input, &ctx) {
                 out.push(resolve(a, &fa, &title_args, &c, text, (s, e), main, &times));
@@ -361,6 +341,34 @@ fn group_words(t: &str) -> String {
     }
 }
 
+/// The time expressions of one field: their indexes into
+/// [`ArticleIn::times`] and their values, for the coder.
+struct FieldTimes {
+    idx: Vec<usize>,
+    args: Vec<TimeArg>,
+}
+
+impl FieldTimes {
+    fn of(a: &ArticleIn, field: TextField) -> FieldTimes {
+        let (idx, args) = a
+            .times
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.field == field)
+            .map(|(i, t)| {
+                let arg = TimeArg {
+                    start: t.start,
+                    end: t.end,
+                    value: t.value.clone().unwrap_or_default(),
+                    grain: t.grain.clone(),
+                };
+                (i, arg)
+            })
+            .unzip();
+        FieldTimes { idx, args }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn resolve(
     a: &ArticleIn,
@@ -370,7 +378,7 @@ fn resolve(
     text: &str,
     sentence: (usize, usize),
     main: Option<usize>,
-    times: &[(usize, TimeArg)],
+    times: &FieldTimes,
 ) -> ArticleMention {
     let lex = c.lexical.as_ref();
     let actor = |r: &Option<RoleSpan>, lexical: Option<&ActorRef>| -> Option<Actor> {
@@ -458,16 +466,15 @@ fn resolve(
     // The lexicon's time expression, else the sentence's only dated one.
     let time = lex
         .and_then(|l| l.time)
-        .and_then(|k| times.get(k))
-        .map(|t| t.0)
+        .and_then(|k| times.idx.get(k).copied())
         .or_else(|| {
-            let here: Vec<&(usize, TimeArg)> = times
-                .iter()
-                .filter(|t| {
-                    t.1.start >= sentence.0 && t.1.end <= sentence.1 && !t.1.value.is_empty()
-                })
-                .collect();
-            (here.len() == 1).then(|| here[0].0)
+            let mut here = times.idx.iter().zip(&times.args).filter(|(_, t)| {
+                t.start >= sentence.0 && t.end <= sentence.1 && !t.value.is_empty()
+            });
+            match (here.next(), here.next()) {
+                (Some((&i, _)), None) => Some(i),
+                _ => None,
+            }
         });
     let context_place = if place.is_some() {
         None

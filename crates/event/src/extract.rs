@@ -229,7 +229,7 @@ fn valid_span(text: &str, s: usize, e: usize) -> bool {
     s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
+pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;

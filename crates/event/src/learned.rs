@@ -27,11 +27,13 @@
 //! Models are trained by `cargo run --release -p rasd-pipeline --example
 //! train_event_coder` and shipped as `data/coder.safetensors`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use rasd_text::{fold_into, tokenize, Folds, TokenKind};
 
+use crate::extract::floor_boundary;
 use crate::linear::{self, Linear, TrainOptions};
 use crate::sense::strip_base;
 use crate::{extract, ActorRef, Arg, ArgKind, EventType, SentenceInput};
@@ -340,7 +342,8 @@ fn enrich(t: &mut Tok, text: &str) {
 /// A sentence made ready for the models.
 struct Prepared<'a> {
     toks: Vec<Tok>,
-    title: Vec<Tok>,
+    /// The article's title words, borrowed when the caller read them once.
+    title: Cow<'a, [Tok]>,
     lex: Vec<crate::EventMention>,
     input: &'a SentenceInput<'a>,
     title_args: &'a [Arg],
@@ -348,10 +351,10 @@ struct Prepared<'a> {
 
 fn prepare<'a>(input: &'a SentenceInput<'a>, ctx: &Context<'a>) -> Prepared<'a> {
     let text = input.text;
-    let s0 = floor(text, input.start);
-    let mut s1 = floor(text, input.end.min(text.len()));
+    let s0 = floor_boundary(text, input.start);
+    let mut s1 = floor_boundary(text, input.end);
     if s1 > s0 + MAX_SENTENCE {
-        s1 = floor(text, s0 + MAX_SENTENCE);
+        s1 = floor_boundary(text, s0 + MAX_SENTENCE);
     }
     let mut toks = if s1 > s0 {
         words_of(text, s0, s1, input.args)
@@ -371,8 +374,8 @@ fn prepare<'a>(input: &'a SentenceInput<'a>, ctx: &Context<'a>) -> Prepared<'a> 
         }
     }
     let title = match ctx.words {
-        Some(w) => w.0.clone(),
-        None => TitleWords::new(ctx.title, ctx.title_args).0,
+        Some(w) => Cow::Borrowed(w.0.as_slice()),
+        None => Cow::Owned(TitleWords::new(ctx.title, ctx.title_args).0),
     };
     Prepared {
         toks,
@@ -381,14 +384,6 @@ fn prepare<'a>(input: &'a SentenceInput<'a>, ctx: &Context<'a>) -> Prepared<'a> 
         input,
         title_args: ctx.title_args,
     }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 // ---------------------------------------------------------------------------
@@ -486,7 +481,7 @@ fn trigger_features(p: &Prepared, i: usize, out: &mut Vec<u64>) {
 /// The sentence's and the title's words crossed with a lexicon type: the
 /// same for every word of that type in the sentence.
 fn context_features(p: &Prepared, ty: u64, out: &mut Vec<u64>) {
-    for w in &p.title {
+    for w in p.title.iter() {
         if w.word {
             out.push(mx(tag::TTLX, &[ty, w.kh]));
         }
@@ -754,7 +749,7 @@ fn mention_features(p: &Prepared, m: &MentionView, out: &mut Vec<u64>) {
     for j in m.b + 1..(m.b + 9).min(t.len()) {
         out.push(mx(tag::M_WR, &[t[j].kh]));
     }
-    for w in &p.title {
+    for w in p.title.iter() {
         if w.word {
             out.push(mx(tag::M_TTL, &[ty, w.kh]));
         }
@@ -1093,8 +1088,8 @@ impl Coder {
         prob: f32,
     ) -> RoleSpan {
         let (toks, args, at) = match c {
-            Cand::Here(_) => (&p.toks, p.input.args, Where::Here),
-            Cand::Title(_) => (&p.title, p.title_args, Where::Title),
+            Cand::Here(_) => (&p.toks[..], p.input.args, Where::Here),
+            Cand::Title(_) => (&p.title[..], p.title_args, Where::Title),
         };
         let j = match c {
             Cand::Here(j) | Cand::Title(j) => j,

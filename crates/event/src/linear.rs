@@ -81,15 +81,20 @@ impl Linear {
     /// class: sums are exact, so partial sums may be cached and added in any
     /// order).
     pub fn accumulate(&self, feats: &[u64], acc: &mut [i32]) {
-        let c = self.classes.len();
-        for f in feats {
-            if let Some(&r) = self.index.get(f) {
-                let row = &self.weights[r as usize * c..(r as usize + 1) * c];
-                for (o, w) in acc.iter_mut().zip(row) {
-                    *o += i32::from(*w);
-                }
+        for row in self.rows(feats) {
+            for (o, w) in acc.iter_mut().zip(row) {
+                *o += i32::from(*w);
             }
         }
+    }
+
+    /// The quantized weight rows of the features that have one.
+    fn rows<'s>(&'s self, feats: &'s [u64]) -> impl Iterator<Item = &'s [i8]> + 's {
+        let c = self.classes.len();
+        feats.iter().filter_map(move |f| {
+            let r = *self.index.get(f)? as usize;
+            Some(&self.weights[r * c..(r + 1) * c])
+        })
     }
 
     /// Class probabilities from accumulated weights (`out` is resized to
@@ -101,11 +106,17 @@ impl Linear {
     }
 
     /// Raw scores of every class (`out` is resized to the class count).
+    /// The integer weights are summed in `f32`, exact below 2^24 as the i32
+    /// sums of [`Linear::accumulate`] are, then scaled once.
     pub fn scores(&self, feats: &[u64], out: &mut Vec<f32>) {
-        let mut acc = vec![0i32; self.classes.len()];
-        self.accumulate(feats, &mut acc);
         out.clear();
-        out.extend(acc.iter().map(|&x| x as f32 * self.scale));
+        out.resize(self.classes.len(), 0.0);
+        for row in self.rows(feats) {
+            for (o, w) in out.iter_mut().zip(row) {
+                *o += f32::from(*w);
+            }
+        }
+        out.iter_mut().for_each(|x| *x *= self.scale);
     }
 
     /// Class probabilities (softmax of the scores).
@@ -311,7 +322,7 @@ impl Default for TrainOptions {
             l2: 1e-5,
             prune: 0.02,
             min_count: 2,
-            seed: 0x5eed_16,
+            seed: 0x005e_ed16,
             average: 1,
         }
     }
