@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use rasd_event::eval::{evaluate, parse, Options};
-use rasd_event::{Arg, ArgKind};
+use rasd_event::Arg;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -55,12 +55,7 @@ fn ner_mentions(text: &str) -> Vec<Arg> {
     let ae = rasd_pipeline::entities::article_entities(&a);
     let mut out = Vec::new();
     for (i, e) in ae.entities.iter().enumerate() {
-        let kind = match e.etype {
-            rasd_entity::EntityType::PER => ArgKind::Person,
-            rasd_entity::EntityType::ORG => ArgKind::Org,
-            rasd_entity::EntityType::LOC => ArgKind::Place,
-            rasd_entity::EntityType::MISC => ArgKind::Other,
-        };
+        let kind = rasd_pipeline::events::arg_kind(e.etype);
         for m in e.mentions.iter().filter_map(|&m| ae.mentions.get(m)) {
             if m.field == rasd_doc::Field::Body {
                 out.push(Arg {

@@ -21,10 +21,9 @@
 use std::time::Instant;
 
 use rasd_event::corpus::{score, CorpusReport, CorpusSentence, SpanField, SpanRef};
-use rasd_event::learned::{Coder, Context, Examples, GoldMention, Where};
+use rasd_event::learned::{Coder, Examples, GoldMention, Where};
 use rasd_event::linear::TrainOptions;
-use rasd_event::SentenceInput;
-use rasd_pipeline::events::{corpus_args, learned_corpus_predictions};
+use rasd_pipeline::events::{corpus_args, corpus_input, learned_corpus_predictions};
 
 type Args = (Vec<rasd_event::Arg>, Vec<rasd_event::Arg>);
 
@@ -232,18 +231,7 @@ fn examples(path: &str, t0: Instant) -> Result<Examples, String> {
                 place: span(&m.place),
             })
             .collect();
-        let input = SentenceInput {
-            text: &s.sentence,
-            start: 0,
-            end: s.sentence.len(),
-            args: &a.0,
-            times: &[],
-        };
-        let ctx = Context {
-            title: &s.title,
-            title_args: &a.1,
-            words: None,
-        };
+        let (input, ctx) = corpus_input(&s.title, &s.sentence, a);
         ex.add(&input, &ctx, &gold);
     }
     eprintln!(
@@ -260,20 +248,9 @@ fn examples(path: &str, t0: Instant) -> Result<Examples, String> {
 fn diag(coder: &Coder, dev: &[CorpusSentence], args: &[Args]) {
     let (mut any, mut right, mut total) = (0, 0, 0);
     for (s, a) in dev.iter().zip(args) {
-        let input = SentenceInput {
-            text: &s.sentence,
-            start: 0,
-            end: s.sentence.len(),
-            args: &a.0,
-            times: &[],
-        };
+        let (input, ctx) = corpus_input(&s.title, &s.sentence, a);
         let lex = rasd_event::extract(&input);
         if std::env::var("RASD_DIAG").is_ok_and(|v| v == s.id) {
-            let ctx = Context {
-                title: &s.title,
-                title_args: &a.1,
-                words: None,
-            };
             for ((x, y), t, p) in coder.word_scores(&input, &ctx) {
                 println!("  {} {} {:.3}", &s.sentence[x..y], t.as_str(), p);
             }

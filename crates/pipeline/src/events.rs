@@ -47,26 +47,15 @@ pub struct ArticleEvent {
     pub target: Option<Slot>,
     /// Index of the article's place entity.
     pub place: Option<usize>,
-    /// The sentence names the place (else it is the article's focus).
-    pub place_in_sentence: bool,
     /// Index of the place entity the sentence names, as named (before a
-    /// country stands for its city).
+    /// country stands for its city); `None` when the place is the
+    /// article's focus.
     #[serde(skip)]
     pub sentence_place: Option<usize>,
     /// ISO value, grain, and what gave it: `text`, `published` or
     /// `crawled`.
     pub date: Option<(String, String, &'static str)>,
     pub confidence: f32,
-    /// The trigger is a verb (else a noun).
-    #[serde(skip)]
-    pub verbal: bool,
-    /// The source was left to the verb's inflection or the article's
-    /// context.
-    #[serde(skip)]
-    pub source_implicit: bool,
-    /// The mention filter's probability that this is an event of its type
-    /// (1 when no filter is built in).
-    pub filter: f32,
 }
 
 /// The date of a time expression when it names a day, month or year
@@ -208,7 +197,6 @@ pub fn article_events(
             sentence: m.sentence,
             source: slot(m.source),
             target: slot(m.target),
-            place_in_sentence: m.place.is_some(),
             sentence_place: m.place,
             place: m.place.or(m.context_place).or(focus).map(place_of),
             date: m
@@ -217,9 +205,6 @@ pub fn article_events(
                 .and_then(|t| Some((t.value.clone()?, t.grain.clone(), "text")))
                 .or_else(|| published.clone()),
             confidence: m.confidence,
-            verbal: m.verbal,
-            source_implicit: m.source_implicit,
-            filter: m.confidence,
         })
         .collect()
 }
@@ -399,15 +384,11 @@ pub fn text_events(a: &Article, prefer: rasd_time::Prefer) -> Vec<TextEvent> {
 /// ([`rasd_event::corpus`]), coded as ingest codes an article whose title is
 /// the sentence's article title and whose body is the sentence alone (the
 /// same path as `rasd annotate`: NER, in-article entity resolution, time
-/// expressions, the sentence coder and the mention filter). Offsets index
+/// expressions and [`rasd_event::article::code_article`]). Offsets index
 /// the sentence (or the title, for actors named there).
 pub fn corpus_predictions(title: &str, sentence: &str) -> Vec<rasd_event::corpus::PredMention> {
     use rasd_event::corpus::{PredActor, PredMention, SpanField};
-    let mut a = Article::new(rasd_doc::ArticleKind::Page, 0);
-    if !title.trim().is_empty() {
-        a.title = Some(title.to_string());
-    }
-    a.body = sentence.to_string();
+    let a = sentence_article(title, sentence);
     let entities = own_entities(&a);
     let timexes = crate::annotate::time_mentions(&a, rasd_time::Prefer::Past);
     let entity = |i: usize| {
@@ -456,11 +437,7 @@ pub fn corpus_predictions(title: &str, sentence: &str) -> Vec<rasd_event::corpus
 /// sentence), as the event coder's arguments: `(sentence args, title args)`,
 /// `Arg::entity` the article's entity index.
 pub fn corpus_args(title: &str, sentence: &str) -> (Vec<Arg>, Vec<Arg>) {
-    let mut a = Article::new(rasd_doc::ArticleKind::Page, 0);
-    if !title.trim().is_empty() {
-        a.title = Some(title.to_string());
-    }
-    a.body = sentence.to_string();
+    let a = sentence_article(title, sentence);
     let entities = own_entities(&a);
     let (mut body, mut head) = (Vec::new(), Vec::new());
     for (i, e) in entities.iter().enumerate() {
@@ -484,13 +461,47 @@ pub fn corpus_args(title: &str, sentence: &str) -> (Vec<Arg>, Vec<Arg>) {
     (body, head)
 }
 
-fn arg_kind(t: EntityType) -> ArgKind {
+/// A corpus sentence as a stand-alone article: its article's title (when
+/// any) and the sentence as body.
+fn sentence_article(title: &str, sentence: &str) -> Article {
+    let mut a = Article::new(rasd_doc::ArticleKind::Page, 0);
+    if !title.trim().is_empty() {
+        a.title = Some(title.to_string());
+    }
+    a.body = sentence.to_string();
+    a
+}
+
+/// The event coder's argument kind of an entity type.
+pub fn arg_kind(t: EntityType) -> ArgKind {
     match t {
         EntityType::PER => ArgKind::Person,
         EntityType::ORG => ArgKind::Org,
         EntityType::LOC => ArgKind::Place,
         EntityType::MISC => ArgKind::Other,
     }
+}
+
+/// A corpus sentence as the learned coder's input: the sentence alone with
+/// its arguments ([`corpus_args`]), its article's title as context.
+pub fn corpus_input<'a>(
+    title: &'a str,
+    sentence: &'a str,
+    args: &'a (Vec<Arg>, Vec<Arg>),
+) -> (SentenceInput<'a>, rasd_event::learned::Context<'a>) {
+    let input = SentenceInput {
+        text: sentence,
+        start: 0,
+        end: sentence.len(),
+        args: &args.0,
+        times: &[],
+    };
+    let ctx = rasd_event::learned::Context {
+        title,
+        title_args: &args.1,
+        words: None,
+    };
+    (input, ctx)
 }
 
 /// The mentions the learned coder ([`rasd_event::learned`]) finds in a
@@ -502,19 +513,8 @@ pub fn learned_corpus_predictions(
     args: &(Vec<Arg>, Vec<Arg>),
 ) -> Vec<rasd_event::corpus::PredMention> {
     use rasd_event::corpus::{PredActor, PredMention, SpanField};
-    use rasd_event::learned::{Context, RoleSpan, Where};
-    let input = SentenceInput {
-        text: sentence,
-        start: 0,
-        end: sentence.len(),
-        args: &args.0,
-        times: &[],
-    };
-    let ctx = Context {
-        title,
-        title_args: &args.1,
-        words: None,
-    };
+    use rasd_event::learned::{RoleSpan, Where};
+    let (input, ctx) = corpus_input(title, sentence, args);
     let actor = |r: &Option<RoleSpan>| {
         r.map(|r| PredActor {
             spans: vec![(
@@ -928,7 +928,7 @@ fn mention_event(
             .to_string(),
         confidence: ev.confidence,
     };
-    let place = place.map(|p| (p, if ev.place_in_sentence { 3 } else { 1 }));
+    let place = place.map(|p| (p, if ev.sentence_place.is_some() { 3 } else { 1 }));
     let contrib = MentionContrib {
         publisher: publisher.to_string(),
         place: place.clone(),
