@@ -20,19 +20,10 @@ runs="${1:-3}"
 old_rev="${2:-cd5a470}"
 tmp="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-grep -q avx512f /proc/cpuinfo && echo "AVX-512: yes" || echo "AVX-512: no"
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
+machine_info
+build_new_and_old "$old_rev"
 cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd-pipeline --example bench_event_coding
-cp "${CARGO_TARGET_DIR:-$root/target}/release/rasd" "$tmp/rasd-new"
 cp "${CARGO_TARGET_DIR:-$root/target}/release/examples/bench_event_coding" "$tmp/bench_event_coding"
-if [ -n "${OLD_BIN:-}" ]; then
-  cp "$OLD_BIN" "$tmp/rasd-old"
-else
-  git -C "$root" worktree add --force --detach "$tmp/old" "$old_rev" >/dev/null 2>&1
-  (cd "$tmp/old" && CARGO_TARGET_DIR="$tmp/old-target" cargo build --release --quiet -p rasd)
-  cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
-fi
 if [ -n "${BASE_DB:-}" ]; then
   cp "$BASE_DB" "$tmp/base.db"
 else

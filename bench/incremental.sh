@@ -20,18 +20,9 @@ old_rev="${2:-fc37474}"
 seeds="$root/../shared/seeds"
 tmp="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$tmp/old" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-echo "machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-grep -q avx512f /proc/cpuinfo && echo "AVX-512: yes" || echo "AVX-512: no"
+machine_info
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
-cp "${CARGO_TARGET_DIR:-$root/target}/release/rasd" "$tmp/rasd-new"
-if [ -n "${OLD_BIN:-}" ]; then
-  cp "$OLD_BIN" "$tmp/rasd-old"
-else
-  git -C "$root" worktree add --force --detach "$tmp/old" "$old_rev" >/dev/null 2>&1
-  (cd "$tmp/old" && CARGO_TARGET_DIR="$tmp/old-target" cargo build --release --quiet -p rasd)
-  cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
-fi
+build_new_and_old "$old_rev"
 
 # Inputs: the corpus in its order as JSON arrays: all but the last 1,000,
 # the last 1,000, and 10 batches.
