@@ -11,6 +11,7 @@
 //! (their URL when they have one, else the hash of their input's raw bytes and
 //! their position in it), which makes re-ingest idempotent.
 
+mod codec;
 mod feeds;
 mod sqlite;
 

@@ -6,13 +6,17 @@ use crate::{
     StoreError, StoredArticle, StoredDocEntity, StoryRecord, WriteOutcome,
 };
 use crate::{ArticleText, DerivedStage, EventState, KbUpdate, KeptState, SearchTerms, StageMark};
-use rasd_doc::{
-    Alignment, Article, ArticleKind, DateValue, Field, Region, Segment, Span, TimeMention,
-};
+use rasd_doc::{Article, ArticleKind, DateValue, Field, Span, TimeMention};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::path::Path;
 
 mod feeds;
+
+pub use crate::codec::body_hash;
+use crate::codec::{
+    article_key, finish_article, finish_entity, json, parse_enum, parse_json, parse_vector,
+    vector_text, ARTICLE_COLS, ENTITY_COLS,
+};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
 /// many have run. Never edit a released migration: add a new one.
@@ -260,23 +264,6 @@ pub struct SqliteStore {
     conn: Connection,
 }
 
-/// The hash that decides exact duplicates: bodies equal up to whitespace.
-/// SHA-256 of the words joined by single spaces, first 128 bits in hex.
-pub fn body_hash(body: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for (i, w) in body.split_whitespace().enumerate() {
-        if i > 0 {
-            h.update(b" ");
-        }
-        h.update(w.as_bytes());
-    }
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Inserts or replaces events with their kept state.
 fn put_events(tx: &rusqlite::Transaction, events: &[(EventRecord, EventState)]) -> Result<()> {
     let mut st = tx.prepare_cached("INSERT OR REPLACE INTO events (id, record) VALUES (?1, ?2)")?;
@@ -302,36 +289,6 @@ fn put_events(tx: &rusqlite::Transaction, events: &[(EventRecord, EventState)]) 
         ])?;
     }
     Ok(())
-}
-
-/// Parses a stored article vector.
-fn parse_vector(id: i64, text: &str) -> Result<Vec<(String, f32)>> {
-    let mut v = Vec::new();
-    for line in text.lines() {
-        let parsed = line
-            .rsplit_once(' ')
-            .and_then(|(t, w)| w.parse::<f32>().ok().map(|w| (t.to_string(), w)));
-        match parsed {
-            Some(tw) => v.push(tw),
-            None => {
-                return Err(StoreError::Corrupt {
-                    what: format!("term vector of article {id}"),
-                    reason: format!("bad line {line:?}"),
-                })
-            }
-        }
-    }
-    Ok(v)
-}
-
-/// The article vector as stored: one `term weight` line per term.
-fn vector_text(terms: &[(String, f32)]) -> String {
-    use std::fmt::Write;
-    let mut text = String::new();
-    for (t, w) in terms {
-        let _ = writeln!(text, "{t} {w:.4}");
-    }
-    text
 }
 
 /// Keeps the story clusterer's state.
@@ -385,17 +342,6 @@ fn link_doc_entities(tx: &rusqlite::Transaction, links: &[(i64, u32, i64)]) -> R
         upd.execute(params![a, idx, id])?;
     }
     Ok(())
-}
-
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("serialising plain data cannot fail")
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Corrupt {
-        what: what.to_string(),
-        reason: e.to_string(),
-    })
 }
 
 fn insert_timexes(
@@ -481,35 +427,6 @@ fn entity_from_row(r: &Row) -> rusqlite::Result<(EntityRecord, [String; 3])> {
     ))
 }
 
-fn finish_entity((mut e, cols): (EntityRecord, [String; 3])) -> Result<EntityRecord> {
-    let what = format!("entity {}", e.id);
-    e.articles = parse_json(&cols[0], &what)?;
-    e.variants = parse_json(&cols[1], &what)?;
-    e.roles = parse_json(&cols[2], &what)?;
-    Ok(e)
-}
-
-const ENTITY_COLS: &str = "id, etype, name, name_en, country, country_evidence, sector, place_id, lat, lon, mentions, articles, variants, roles";
-
-fn parse_enum<T: serde::de::DeserializeOwned>(s: &str, what: &str) -> Result<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|e| {
-        StoreError::Corrupt {
-            what: what.to_string(),
-            reason: e.to_string(),
-        }
-    })
-}
-
-/// The unique key of an article: its URL (with the position for items split
-/// off the same record), else its input's hash and position.
-fn article_key(a: &Article, sha256: &str) -> String {
-    match (&a.url, a.parent) {
-        (Some(u), None) => format!("url:{u}"),
-        (Some(u), Some(p)) => format!("url:{u}#{}", a.index - p),
-        (None, _) => format!("doc:{sha256}#{}", a.index),
-    }
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     pub fn open(path: &Path) -> Result<Self> {
@@ -563,8 +480,6 @@ impl SqliteStore {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
-    const ARTICLE_COLS: &'static str = "a.id, a.key, a.input_id, i.path, i.format, i.encoding, a.appended_to, a.exact_dup_of, a.kind, a.input_index, a.record, a.url, a.source_label, a.publisher, a.original_source, a.author, a.title, a.published, a.crawled, a.body, a.summary, a.caption, a.tags, a.related, a.links, a.alignment, a.regions, a.parent_index";
-
     fn row_to_article(r: &Row) -> rusqlite::Result<(StoredArticle, [String; 5])> {
         let kind: String = r.get(8)?;
         let mut a = Article::new(
@@ -607,26 +522,6 @@ impl SqliteStore {
             article: a,
         };
         Ok((sa, json_cols))
-    }
-
-    fn finish_article((mut sa, cols): (StoredArticle, [String; 5])) -> Result<StoredArticle> {
-        let what = format!("article {}", sa.id);
-        let a = &mut sa.article;
-        a.tags = parse_json(&cols[0], &what)?;
-        a.related = parse_json(&cols[1], &what)?;
-        a.links = parse_json(&cols[2], &what)?;
-        let segs: Vec<(usize, usize, usize)> = parse_json(&cols[3], &what)?;
-        a.body_alignment = Alignment::from_segments(
-            segs.into_iter()
-                .map(|(dst, src, len)| Segment { dst, src, len })
-                .collect(),
-        )
-        .map_err(|reason| StoreError::Corrupt {
-            what: what.clone(),
-            reason,
-        })?;
-        a.regions = parse_json::<Vec<Region>>(&cols[4], &what)?;
-        Ok(sa)
     }
 }
 
@@ -761,7 +656,7 @@ impl Store for SqliteStore {
     fn articles(&self, q: &ArticleQuery, f: &mut dyn FnMut(StoredArticle) -> bool) -> Result<()> {
         let mut sql = format!(
             "SELECT {} FROM articles a JOIN inputs i ON i.id = a.input_id WHERE a.id > ?1",
-            Self::ARTICLE_COLS
+            ARTICLE_COLS
         );
         if q.pages_only {
             sql.push_str(" AND a.kind = 'page'");
@@ -776,7 +671,7 @@ impl Store for SqliteStore {
         let limit = q.limit.map_or(i64::MAX, |l| l.min(i64::MAX as u64) as i64);
         let mut rows = stmt.query(params![q.after_id.unwrap_or(0), q.source_label, limit])?;
         while let Some(r) = rows.next()? {
-            let sa = Self::finish_article(Self::row_to_article(r)?)?;
+            let sa = finish_article(Self::row_to_article(r)?)?;
             if !f(sa) {
                 break;
             }
@@ -787,14 +682,14 @@ impl Store for SqliteStore {
     fn article(&self, id: i64) -> Result<Option<StoredArticle>> {
         let sql = format!(
             "SELECT {} FROM articles a JOIN inputs i ON i.id = a.input_id WHERE a.id = ?1",
-            Self::ARTICLE_COLS
+            ARTICLE_COLS
         );
         let row = self
             .conn
             .prepare_cached(&sql)?
             .query_row([id], Self::row_to_article)
             .optional()?;
-        row.map(Self::finish_article).transpose()
+        row.map(finish_article).transpose()
     }
 
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>> {
