@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use rasd_pipeline::export::{csv_field, row, tsv_field, EventFilter, COLUMNS};
-use rasd_store::{EventActor, EventRecord, SqliteStore, Store};
+use rasd_store::{EventActor, EventRecord, Store};
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
@@ -61,7 +61,7 @@ impl Filter {
     }
 }
 
-pub fn run(store: &SqliteStore, format: Format, filter: &Filter) -> Result<ExitCode> {
+pub fn run(store: &dyn Store, format: Format, filter: &Filter) -> Result<ExitCode> {
     let filter = filter.to_filter();
     let mut all = Vec::new();
     store.events(&mut |e| {

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Result};
 use clap::Subcommand;
-use rasd_store::{FeedRecord, SqliteStore, Store};
+use rasd_store::{FeedRecord, Store};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -82,7 +82,7 @@ pub fn feed_json(f: &FeedRecord) -> serde_json::Value {
     })
 }
 
-pub fn run(store: &mut SqliteStore, cmd: FeedsCmd) -> Result<ExitCode> {
+pub fn run(store: &mut dyn Store, cmd: FeedsCmd) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match cmd {
         FeedsCmd::Add { url, interval } => {

@@ -13,7 +13,7 @@ mod watch;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use rasd_pipeline::{IngestOptions, Summary};
-use rasd_store::{ArticleQuery, SqliteStore, Store};
+use rasd_store::{ArticleQuery, Store};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -341,8 +341,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(db: &std::path::Path) -> Result<SqliteStore> {
-    SqliteStore::open(db).with_context(|| format!("cannot open database {}", db.display()))
+/// The store `--db` names: a PostgreSQL URL (`postgres://…`) or a SQLite
+/// file.
+fn open(db: &std::path::Path) -> Result<Box<dyn Store + Send>> {
+    let name = db.to_string_lossy();
+    rasd_store::open(&name).with_context(|| format!("cannot open database {name}"))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -366,7 +369,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let mut store = open(&cli.db)?;
             let bar = progress::Bar::new();
-            let sum = rasd_pipeline::ingest(&mut store, &paths, &opts, &bar)?;
+            let sum = rasd_pipeline::ingest(&mut *store, &paths, &opts, &bar)?;
             if json {
                 println!("{}", serde_json::to_string(&sum)?);
             } else {
@@ -399,7 +402,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let mut store = open(&cli.db)?;
             let bar = progress::Bar::counting("articles");
-            let sum = rasd_pipeline::process(&mut store, prefer.into(), force, &bar)?;
+            let sum = rasd_pipeline::process(&mut *store, prefer.into(), force, &bar)?;
             if json {
                 println!("{}", serde_json::to_string(&sum)?);
             } else {
@@ -423,7 +426,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Rebuild { json } => {
             let mut store = open(&cli.db)?;
-            let sum = rasd_pipeline::rebuild(&mut store)?;
+            let sum = rasd_pipeline::rebuild(&mut *store)?;
             if json {
                 println!("{}", serde_json::to_string(&sum)?);
             } else {
@@ -551,10 +554,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 events::Format::Text
             };
-            events::run(&open(&cli.db)?, format, &filter)
+            events::run(&*open(&cli.db)?, format, &filter)
         }
         Command::Duplicates { json, min_size } => {
-            stories::duplicates(&open(&cli.db)?, json, min_size)
+            stories::duplicates(&*open(&cli.db)?, json, min_size)
         }
         Command::Stories {
             json,
@@ -564,17 +567,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let mut store = open(&cli.db)?;
             if rebuild {
-                let sum = rasd_pipeline::stories::rebuild_stories(&mut store)?;
+                let sum = rasd_pipeline::stories::rebuild_stories(&mut *store)?;
                 eprintln!(
                     "{} articles in {} stories ({} of two articles or more), {:.1} s",
                     sum.articles, sum.stories, sum.multi_article_stories, sum.seconds
                 );
             }
-            stories::list(&store, json, min_size, top)
+            stories::list(&*store, json, min_size, top)
         }
-        Command::Story { id, json } => stories::story(&open(&cli.db)?, &cli.db, id, json),
+        Command::Story { id, json } => stories::story(&*open(&cli.db)?, &cli.db, id, json),
         Command::Related { id, json, top } => {
-            stories::related(&open(&cli.db)?, &cli.db, id, json, top)
+            stories::related(&*open(&cli.db)?, &cli.db, id, json, top)
         }
         Command::Entity { id, json, mentions } => {
             let store = open(&cli.db)?;
@@ -590,7 +593,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut out, &v)?;
                 writeln!(out)?;
             } else {
-                show::entity(&mut out, &store, &e, &ms)?;
+                show::entity(&mut out, &*store, &e, &ms)?;
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
@@ -655,7 +658,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 serde_json::to_writer_pretty(&mut out, &v)?;
                 writeln!(out)?;
             } else {
-                show::article(&mut out, &store, &a, source)?;
+                show::article(&mut out, &*store, &a, source)?;
             }
             out.flush()?;
             Ok(ExitCode::SUCCESS)
@@ -678,6 +681,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             watch,
             watch_interval,
         } => {
+            if rasd_store::is_postgres_url(&cli.db.to_string_lossy()) {
+                anyhow::bail!(
+                    "rasd serve does not run on PostgreSQL yet: serve a SQLite database (--db FILE)"
+                );
+            }
             let config = rasd_server::Config {
                 db: cli.db.clone(),
                 addr,
@@ -710,7 +718,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             once,
             json,
         } => watch::run(&cli.db, dir, interval, once, json),
-        Command::Feeds { cmd } => feeds::run(&mut open(&cli.db)?, cmd),
+        Command::Feeds { cmd } => feeds::run(&mut *open(&cli.db)?, cmd),
         Command::Problems { json, limit } => {
             let store = open(&cli.db)?;
             let mut out = BufWriter::new(std::io::stdout().lock());

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use rasd_pipeline::{dedup, stories as st};
-use rasd_store::{SqliteStore, Store, StoryRecord};
+use rasd_store::{Store, StoryRecord};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -13,7 +13,7 @@ fn jsonl<T: serde::Serialize>(out: &mut impl Write, v: &T) -> Result<()> {
     Ok(())
 }
 
-pub fn duplicates(store: &SqliteStore, json: bool, min_size: usize) -> Result<ExitCode> {
+pub fn duplicates(store: &dyn Store, json: bool, min_size: usize) -> Result<ExitCode> {
     let groups = dedup::duplicate_groups(store)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     for g in groups.iter().filter(|g| g.members.len() >= min_size) {
@@ -77,7 +77,7 @@ fn span(r: &StoryRecord) -> String {
 }
 
 pub fn list(
-    store: &SqliteStore,
+    store: &dyn Store,
     json: bool,
     min_size: usize,
     top: Option<usize>,
@@ -118,7 +118,7 @@ pub fn list(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn story(store: &SqliteStore, db: &Path, id: i64, json: bool) -> Result<ExitCode> {
+pub fn story(store: &dyn Store, db: &Path, id: i64, json: bool) -> Result<ExitCode> {
     let Some(r) = store.story(id)? else {
         eprintln!("rasd: no story with id {id} in {}", db.display());
         return Ok(ExitCode::from(1));
@@ -239,13 +239,7 @@ pub fn story(store: &SqliteStore, db: &Path, id: i64, json: bool) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn related(
-    store: &SqliteStore,
-    db: &Path,
-    id: i64,
-    json: bool,
-    top: usize,
-) -> Result<ExitCode> {
+pub fn related(store: &dyn Store, db: &Path, id: i64, json: bool, top: usize) -> Result<ExitCode> {
     if store.article(id)?.is_none() {
         eprintln!("rasd: no article with id {id} in {}", db.display());
         return Ok(ExitCode::from(1));

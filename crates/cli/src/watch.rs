@@ -23,11 +23,11 @@ pub fn run(db: &Path, dir: PathBuf, interval: f64, once: bool, json: bool) -> Re
     if once {
         // Files written just now are taken when they stay the same over a
         // short pause.
-        let mut r = round(&mut store, &mut scanner, &opts)?;
+        let mut r = round(&mut *store, &mut scanner, &opts)?;
         if r.pending > 0 {
             std::thread::sleep(interval.min(Duration::from_secs(1)));
             let t = r.seconds;
-            let mut more = round(&mut store, &mut scanner, &opts)?;
+            let mut more = round(&mut *store, &mut scanner, &opts)?;
             more.taken += r.taken;
             more.new += r.new;
             more.unchanged += r.unchanged;
@@ -47,7 +47,7 @@ pub fn run(db: &Path, dir: PathBuf, interval: f64, once: bool, json: bool) -> Re
         interval.as_secs_f64()
     );
     while !stop.load(Ordering::Acquire) {
-        match round(&mut store, &mut scanner, &opts) {
+        match round(&mut *store, &mut scanner, &opts) {
             Ok(r) if r.taken > 0 => print_round(&r, json)?,
             Ok(_) => {}
             Err(e) => {

@@ -1,62 +1,24 @@
 //! The incremental pipeline: ingesting articles in several batches gives the
 //! knowledge base a one-batch ingest gives (same entities, mentions and
 //! articles), and the ids present after a batch still lead to an entity
-//! after later batches. Articles are generated here from sentences of our
-//! own writing.
+//! after later batches; on each store backend. Articles are generated from
+//! sentences of our own writing (`common`).
 
+mod common;
+
+use common::{reports, Open};
 use rasd_pipeline::{ingest_documents, IngestOptions, Silent};
-use rasd_store::{SqliteStore, Store};
+use rasd_store::Store;
 use std::collections::BTreeMap;
 
-/// Reports of our own writing that name overlapping people, organisations
-/// and places in several forms (full name, family name, title + name), so
-/// that later batches link to entities of earlier ones.
-fn reports() -> Vec<serde_json::Value> {
-    let people = [
-        ("الرئيس المصري عبد الفتاح السيسي", "السيسي"),
-        ("وزير الخارجية السعودي عادل الجبير", "الجبير"),
-        ("المبعوث الأممي إسماعيل ولد الشيخ أحمد", "ولد الشيخ أحمد"),
-        ("وزير الخارجية الأمريكي جون كيري", "كيري"),
-        ("الرئيس اليمني عبد ربه منصور هادي", "هادي"),
-        ("وزير الخارجية الروسي سيرغي لافروف", "لافروف"),
-    ];
-    let places = ["القاهرة", "الرياض", "جنيف", "صنعاء", "عدن", "موسكو"];
-    let orgs = ["الأمم المتحدة", "جامعة الدول العربية", "مجلس الأمن الدولي"];
-    let mut out = Vec::new();
-    for i in 0..36usize {
-        let (full_a, short_a) = people[i % people.len()];
-        let (full_b, short_b) = people[(i * 5 + 1) % people.len()];
-        let place = places[(i * 7) % places.len()];
-        let org = orgs[i % orgs.len()];
-        let body = match i % 3 {
-            0 | 1 => format!(
-                "استقبل {full_a} في {place} يوم الأحد {full_b} وبحث معه تطورات الأوضاع في المنطقة.\n\
-                 وقال {short_a} في مؤتمر صحفي مشترك إن الجانبين اتفقا على مواصلة التنسيق، فيما أكد {short_b} \
-                 دعم بلاده لجهود {org} من أجل التوصل إلى حل سياسي.\n\
-                 وكان {short_a} قد زار {place} الشهر الماضي والتقى عددا من المسؤولين في لقاء رقم {i}."
-            ),
-            _ => format!(
-                "اجتاحت السيول قرى الوادي الشمالي قرب {place} بعد أمطار غزيرة، وغمرت المياه المنازل والمزارع.\n\
-                 وأعلن الدفاع المدني إجلاء مئات الأسر إلى المدارس وإغلاق الطرق، فيما دعت {org} إلى \
-                 تقديم المساعدات العاجلة للمتضررين، وقال {short_b} إن فرق الإغاثة تعمل منذ الفجر في النشرة رقم {i}."
-            ),
-        };
-        out.push(serde_json::json!({
-            "source": format!("src{}", i % 4),
-            "url": format!("https://news.example/{i}"),
-            "published": format!("2015-07-{:02}", 1 + i % 28),
-            "title": format!("{short_a} يستقبل {short_b} في {place}"),
-            "content": body,
-        }));
-    }
-    out
-}
+on_both_backends!(
+    batches_give_the_knowledge_base_of_one_ingest_and_ids_stay,
+    articles_annotated_again_rebuild_the_knowledge_base,
+    batches_give_the_events_of_one_ingest_and_event_ids_stay,
+    batches_give_the_stories_of_one_ingest_and_story_ids_stay,
+);
 
-fn ingest(
-    store: &mut SqliteStore,
-    name: &str,
-    recs: &[serde_json::Value],
-) -> rasd_pipeline::Summary {
+fn ingest(store: &mut dyn Store, name: &str, recs: &[serde_json::Value]) -> rasd_pipeline::Summary {
     let doc = serde_json::to_vec(recs).unwrap();
     let sum = ingest_documents(
         store,
@@ -70,7 +32,7 @@ fn ingest(
 }
 
 /// Entities by (type, name): mentions and articles.
-fn entities(store: &SqliteStore) -> BTreeMap<(String, String), (u32, Vec<i64>)> {
+fn entities(store: &dyn Store) -> BTreeMap<(String, String), (u32, Vec<i64>)> {
     let mut out = BTreeMap::new();
     store
         .entities(&mut |e| {
@@ -84,15 +46,14 @@ fn entities(store: &SqliteStore) -> BTreeMap<(String, String), (u32, Vec<i64>)> 
     out
 }
 
-#[test]
-fn batches_give_the_knowledge_base_of_one_ingest_and_ids_stay() {
+fn batches_give_the_knowledge_base_of_one_ingest_and_ids_stay(open: Open) {
     let recs = reports();
-    let mut one = SqliteStore::open_in_memory().unwrap();
-    ingest(&mut one, "all.json", &recs);
-    let mut many = SqliteStore::open_in_memory().unwrap();
+    let mut one = open("one");
+    ingest(&mut *one, "all.json", &recs);
+    let mut many = open("many");
     let mut seen: Vec<(i64, String)> = Vec::new();
     for (k, chunk) in recs.chunks(9).enumerate() {
-        let sum = ingest(&mut many, &format!("batch{k}.json"), chunk);
+        let sum = ingest(&mut *many, &format!("batch{k}.json"), chunk);
         let kb = sum.knowledge_base.expect("knowledge base updated");
         assert_eq!(kb.incremental, k > 0, "batch {k}: {kb:?}");
         assert_eq!(kb.articles as usize, chunk.len(), "batch {k}: {kb:?}");
@@ -120,32 +81,31 @@ fn batches_give_the_knowledge_base_of_one_ingest_and_ids_stay() {
         let st = many.kb_state().unwrap().expect("state kept");
         assert!(st.last_article > 0);
     }
-    let (a, b) = (entities(&one), entities(&many));
+    let (a, b) = (entities(&*one), entities(&*many));
     assert!(a.len() >= 10, "too few entities to compare: {a:?}");
     assert_eq!(a, b, "one ingest vs batches");
 }
 
-#[test]
-fn articles_annotated_again_rebuild_the_knowledge_base() {
+fn articles_annotated_again_rebuild_the_knowledge_base(open: Open) {
     let recs = reports();
-    let mut s = SqliteStore::open_in_memory().unwrap();
-    ingest(&mut s, "a.json", &recs[..12]);
-    let before = entities(&s);
+    let mut s = open("s");
+    ingest(&mut *s, "a.json", &recs[..12]);
+    let before = entities(&*s);
     // `process --force` annotates every article again: the kept state no
     // longer matches the links, and the knowledge base is rebuilt whole
     // rather than counted twice.
-    let sum = rasd_pipeline::process(&mut s, rasd_time::Prefer::Past, true, &Silent).unwrap();
+    let sum = rasd_pipeline::process(&mut *s, rasd_time::Prefer::Past, true, &Silent).unwrap();
     assert!(sum.entity_articles >= 12);
-    assert_eq!(entities(&s), before);
-    ingest(&mut s, "b.json", &recs[12..]);
-    let mut one = SqliteStore::open_in_memory().unwrap();
-    ingest(&mut one, "all.json", &recs);
-    assert_eq!(entities(&s), entities(&one));
+    assert_eq!(entities(&*s), before);
+    ingest(&mut *s, "b.json", &recs[12..]);
+    let mut one = open("one");
+    ingest(&mut *one, "all.json", &recs);
+    assert_eq!(entities(&*s), entities(&*one));
 }
 
 /// Events by what they are (type, actors by name, date, place) with their
 /// articles: ids left out.
-fn events(store: &SqliteStore) -> Vec<String> {
+fn events(store: &dyn Store) -> Vec<String> {
     let mut out = Vec::new();
     store
         .events(&mut |e| {
@@ -173,15 +133,14 @@ fn events(store: &SqliteStore) -> Vec<String> {
     out
 }
 
-#[test]
-fn batches_give_the_events_of_one_ingest_and_event_ids_stay() {
+fn batches_give_the_events_of_one_ingest_and_event_ids_stay(open: Open) {
     let recs = reports();
-    let mut one = SqliteStore::open_in_memory().unwrap();
-    ingest(&mut one, "all.json", &recs);
-    let mut many = SqliteStore::open_in_memory().unwrap();
+    let mut one = open("one");
+    ingest(&mut *one, "all.json", &recs);
+    let mut many = open("many");
     let mut seen: Vec<(i64, String, Vec<i64>)> = Vec::new();
     for (k, chunk) in recs.chunks(7).enumerate() {
-        let sum = ingest(&mut many, &format!("batch{k}.json"), chunk);
+        let sum = ingest(&mut *many, &format!("batch{k}.json"), chunk);
         let ev = sum.events.expect("events updated");
         assert_eq!(ev.incremental, k > 0, "batch {k}: {ev:?}");
         // An event id handed out earlier names the same event (or the one
@@ -210,14 +169,14 @@ fn batches_give_the_events_of_one_ingest_and_event_ids_stay() {
             }
         }
     }
-    let (a, b) = (events(&one), events(&many));
+    let (a, b) = (events(&*one), events(&*many));
     assert!(a.len() >= 20, "too few events to compare: {a:?}");
     assert_eq!(a, b, "one ingest vs batches");
 }
 
 /// Stories as sets of articles with their headline and sources: ids left
 /// out.
-fn stories(store: &SqliteStore) -> Vec<String> {
+fn stories(store: &dyn Store) -> Vec<String> {
     let mut out = Vec::new();
     store
         .stories(&mut |s| {
@@ -235,15 +194,14 @@ fn stories(store: &SqliteStore) -> Vec<String> {
     out
 }
 
-#[test]
-fn batches_give_the_stories_of_one_ingest_and_story_ids_stay() {
+fn batches_give_the_stories_of_one_ingest_and_story_ids_stay(open: Open) {
     let recs = reports();
-    let mut one = SqliteStore::open_in_memory().unwrap();
-    ingest(&mut one, "all.json", &recs);
-    let mut many = SqliteStore::open_in_memory().unwrap();
+    let mut one = open("one");
+    ingest(&mut *one, "all.json", &recs);
+    let mut many = open("many");
     let mut story_of: Vec<(i64, i64)> = Vec::new();
     for (k, chunk) in recs.chunks(5).enumerate() {
-        let sum = ingest(&mut many, &format!("batch{k}.json"), chunk);
+        let sum = ingest(&mut *many, &format!("batch{k}.json"), chunk);
         let st = sum.stories.expect("stories updated");
         assert_eq!(st.incremental, k > 0, "batch {k}: {st:?}");
         // An article stays in the story it joined, under the same id.
@@ -263,7 +221,7 @@ fn batches_give_the_stories_of_one_ingest_and_story_ids_stay() {
         })
         .unwrap();
     }
-    let (a, b) = (stories(&one), stories(&many));
+    let (a, b) = (stories(&*one), stories(&*many));
     assert!(a.len() >= 2, "too few stories to compare: {a:?}");
     assert!(
         b.iter().all(|s| !s.contains("[]")),

@@ -228,10 +228,10 @@ fn breakdown(db: &Path, queries: &Path, runs: usize) {
     let store = SqliteStore::open(db).unwrap_or_else(|e| die(&e.to_string()));
     let mut parts = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     for q in &qs {
-        let expr = q.query.fts_expression(&q.alts);
+        let expr = q.query.search_match(&q.alts);
         for _ in 0..runs {
             let t = Instant::now();
-            let hits = store.search_fts(&expr, 10, 0).unwrap();
+            let hits = store.search(&expr, 10, 0).unwrap();
             parts[0].push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
             store

@@ -132,7 +132,7 @@ fn lead(text: &str, width: usize) -> Option<Snippet> {
 
 /// A page of the articles matching `q`, best first: at most `limit` (at
 /// most [`MAX_LIMIT`]) after skipping `offset`. `alternatives[i]` are
-/// spelling variants of `q.terms()[i]` (see [`Query::fts_expression`]);
+/// spelling variants of `q.terms()[i]` (see [`Query::search_match`]);
 /// they match and are highlighted like the term.
 pub fn search(
     store: &dyn Store,
@@ -142,16 +142,16 @@ pub fn search(
     offset: usize,
 ) -> Result<SearchPage, StoreError> {
     let limit = limit.min(MAX_LIMIT);
-    let expr = q.fts_expression(alternatives);
+    let m = q.search_match(alternatives);
     let ranked = if limit == 0 {
         Vec::new()
     } else {
-        store.search_fts(&expr, limit, offset)?
+        store.search(&m, limit, offset)?
     };
     let (total, total_capped) = if ranked.len() < limit && (offset == 0 || !ranked.is_empty()) {
         (offset + ranked.len(), false)
     } else {
-        let n = store.search_count(&expr, COUNT_CAP + 1)?;
+        let n = store.search_count(&m, COUNT_CAP + 1)?;
         (n.min(COUNT_CAP), n > COUNT_CAP)
     };
     let mut hits = Vec::with_capacity(ranked.len());

@@ -1,13 +1,15 @@
-//! Search queries: user input parsed into terms, and their FTS5 expression.
+//! Search queries: user input parsed into terms, and their match over the
+//! index ([`rasd_store::SearchMatch`], which each store backend renders).
 //!
 //! The syntax is the one search boxes have: words (all must match), `"quoted
 //! phrases"` (also `«…»` and `“…”`), and a leading `-` that excludes a word
-//! or phrase. Everything else is text: FTS5 operators and syntax characters
+//! or phrase. Everything else is text: operators and syntax characters
 //! (`AND`, `NEAR(`, `*`, `^`, `:`, parentheses) in user input are words or
-//! punctuation like any other, and every term reaches FTS5 as a quoted
-//! string, so no input can make an FTS5 syntax error.
+//! punctuation like any other, and reach the backend as terms, never as its
+//! query syntax.
 
 use crate::terms::{for_each_word, Word};
+use rasd_store::{Phrase, SearchMatch};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -111,27 +113,6 @@ fn query_words(text: &str) -> (Vec<QueryWord>, Vec<(usize, usize)>) {
         })
     });
     (v, spans)
-}
-
-/// A quoted FTS5 string.
-fn quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        if c == '"' {
-            out.push('"');
-        }
-        out.push(c);
-    }
-    out.push('"');
-}
-
-/// A phrase of stems: over the stem columns only when it has several words
-/// (the extra columns carry no positions), anywhere when it has one.
-fn phrase_expr(out: &mut String, stems: &[&str]) {
-    if stems.len() > 1 {
-        out.push_str("{title body} : ");
-    }
-    quoted(out, &stems.join(" "));
 }
 
 impl Query {
@@ -249,40 +230,35 @@ impl Query {
             .collect()
     }
 
-    /// The FTS5 expression of the query. `alternatives[i]` lists spelling
-    /// variants of term `i` (`terms()[i]`), e.g. every spelling of the
-    /// knowledge-base entity it names; each variant is text (one or more
-    /// words, folded and stemmed like the query) and is ORed in as a phrase.
-    /// Missing or empty entries add nothing; extra entries are ignored.
+    /// The query as a match over the index ([`rasd_store::SearchMatch`]).
+    /// `alternatives[i]` lists spelling variants of term `i`
+    /// (`terms()[i]`), e.g. every spelling of the knowledge-base entity it
+    /// names; each variant is text (one or more words, folded and stemmed
+    /// like the query) and is ORed in as a phrase. Missing or empty entries
+    /// add nothing; extra entries are ignored.
     ///
     /// A word matches its stem in any column (the extra columns add the
     /// speculative stems); when the word carries clitics, its exact form is
     /// ORed in, so that articles with that form rank higher. Included terms
     /// are ANDed, except the stop words [`Query::ignored`] leaves out;
-    /// excluded ones are removed with `NOT`.
-    pub fn fts_expression(&self, alternatives: &[Vec<String>]) -> String {
-        let mut pos = Vec::new();
-        let mut neg = Vec::new();
+    /// excluded ones are removed.
+    pub fn search_match(&self, alternatives: &[Vec<String>]) -> SearchMatch {
+        let mut m = SearchMatch::default();
         let ignored = self.ignored(alternatives);
         for (i, t) in self.terms.iter().enumerate() {
             if ignored[i] {
                 continue;
             }
-            let mut parts: Vec<String> = Vec::new();
-            let mut add = |s: String| {
-                if !parts.contains(&s) {
-                    parts.push(s);
+            let mut clause: Vec<Phrase> = Vec::new();
+            let mut add = |p: Phrase| {
+                if !clause.contains(&p) {
+                    clause.push(p);
                 }
             };
-            let stems: Vec<&str> = t.words.iter().map(|w| w.stem.as_str()).collect();
-            let mut e = String::new();
-            phrase_expr(&mut e, &stems);
-            add(e);
+            add(t.words.iter().map(|w| w.stem.clone()).collect());
             if let [w] = &t.words[..] {
                 if w.form != w.stem && !t.exclude {
-                    let mut e = String::new();
-                    quoted(&mut e, &w.form);
-                    add(e);
+                    add(vec![w.form.clone()]);
                 }
             }
             for v in alternatives.get(i).map_or(&[][..], |v| &v[..]) {
@@ -290,37 +266,15 @@ impl Query {
                 if words.is_empty() || words.len() > MAX_QUERY_WORDS {
                     continue;
                 }
-                let stems: Vec<&str> = words.iter().map(|w| w.stem.as_str()).collect();
-                let mut e = String::new();
-                phrase_expr(&mut e, &stems);
-                add(e);
+                add(words.into_iter().map(|w| w.stem).collect());
             }
-            let expr = if parts.len() == 1 {
-                parts.pop().expect("one part")
-            } else {
-                format!("({})", parts.join(" OR "))
-            };
             if t.exclude {
-                neg.push(expr);
+                m.none.push(clause);
             } else {
-                pos.push(expr);
+                m.all.push(clause);
             }
         }
-        let mut out = pos.join(" AND ");
-        if !neg.is_empty() {
-            if pos.len() > 1 {
-                out = format!("({out})");
-            }
-            out.push_str(" NOT ");
-            if neg.len() == 1 {
-                out.push_str(&neg[0]);
-            } else {
-                out.push('(');
-                out.push_str(&neg.join(" OR "));
-                out.push(')');
-            }
-        }
-        out
+        m
     }
 }
 
@@ -335,6 +289,11 @@ impl std::str::FromStr for Query {
 mod tests {
     use super::*;
 
+    /// The SQLite backend's FTS5 expression of a query.
+    fn fts(q: &Query, alternatives: &[Vec<String>]) -> String {
+        rasd_store::fts5_expression(&q.search_match(alternatives))
+    }
+
     #[test]
     fn words_phrases_and_exclusions() {
         let q = Query::parse(r#"والقاهرة "وزير الخارجية" -حفتر"#).unwrap();
@@ -347,7 +306,7 @@ mod tests {
         assert_eq!(t[1].text, "وزير الخارجية");
         assert!(t[2].exclude);
         assert_eq!(
-            q.fts_expression(&[]),
+            fts(&q, &[]),
             r#"(("قاهره" OR "والقاهره") AND {title body} : "وزير خارجيه") NOT "حفتر""#
         );
     }
@@ -381,7 +340,7 @@ mod tests {
     #[test]
     fn syntax_is_text() {
         let q = Query::parse(r#"NEAR(حفتر AND "السراج*" ^ليبيا title:مصر"#).unwrap();
-        let e = q.fts_expression(&[]);
+        let e = fts(&q, &[]);
         assert!(e.contains(r#""near" AND "حفتر""#), "{e}");
         assert!(e.contains(r#""and""#), "{e}");
         assert!(!e.contains('*') && !e.contains('^'), "{e}");
@@ -392,18 +351,16 @@ mod tests {
         let q = Query::parse("الأمطار في جدة").unwrap();
         assert!(q.terms()[1].is_stop_word());
         assert_eq!(q.ignored(&[]), [false, true, false]);
-        assert_eq!(q.fts_expression(&[]), r#"("امطار" OR "الامطار") AND "جده""#);
+        assert_eq!(fts(&q, &[]), r#"("امطار" OR "الامطار") AND "جده""#);
         // Alone, in a phrase or excluded they stay.
-        assert_eq!(Query::parse("في").unwrap().fts_expression(&[]), r#""في""#);
+        assert_eq!(fts(&Query::parse("في").unwrap(), &[]), r#""في""#);
         assert_eq!(Query::parse("وفي من").unwrap().ignored(&[]), [false, false]);
         assert_eq!(
-            Query::parse(r#""الأمطار في جدة""#)
-                .unwrap()
-                .fts_expression(&[]),
+            fts(&Query::parse(r#""الأمطار في جدة""#).unwrap(), &[]),
             r#"{title body} : "امطار في جده""#
         );
         assert_eq!(
-            Query::parse("جدة -في").unwrap().fts_expression(&[]),
+            fts(&Query::parse("جدة -في").unwrap(), &[]),
             r#""جده" NOT "في""#
         );
         // علي (على) is a name.
@@ -415,7 +372,7 @@ mod tests {
         let q = Query::parse("يفكيروف موسكو").unwrap();
         let alts = vec![vec!["يفكوروف".to_string(), "يونس بك يفكيروف".to_string()]];
         assert_eq!(
-            q.fts_expression(&alts),
+            fts(&q, &alts),
             r#"("يفكيروف" OR "يفكوروف" OR {title body} : "يونس بك يفكيروف") AND "موسكو""#
         );
     }

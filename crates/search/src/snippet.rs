@@ -136,7 +136,7 @@ struct Window {
 /// Snippets of `text` for the query: windows of about `width` characters
 /// around the words that match a term of `q` that is not excluded (its stem,
 /// or a sequence of stems for a phrase) or one of the variants of that term
-/// (`variants[i]` for `q.terms()[i]`, as in [`Query::fts_expression`]).
+/// (`variants[i]` for `q.terms()[i]`, as in [`Query::search_match`]).
 /// Windows start and end on token boundaries; windows that overlap are
 /// merged (up to twice `width`). At most `max` snippets, those matching the
 /// most distinct terms first, returned in text order.

@@ -235,7 +235,7 @@ fn paging_and_counts() {
         .collect();
     assert_eq!(paged, all);
     assert!(p3.hits.is_empty());
-    let expr = Query::parse("حفتر").unwrap().fts_expression(&[]);
+    let expr = Query::parse("حفتر").unwrap().search_match(&[]);
     assert_eq!(s.search_count(&expr, 2).unwrap(), 2);
     assert_eq!(s.search_count(&expr, 100).unwrap(), 4);
     // JSON for the API.
@@ -272,7 +272,7 @@ fn reindexing_replaces_an_article_row() {
     s.replace_search_index(&items, SEARCH_VERSION).unwrap();
     s.replace_search_index(&items, SEARCH_VERSION).unwrap();
     assert_eq!(sorted(ids(&s, "حفتر")), [1, 2, 3, 5]);
-    let expr = Query::parse("في").unwrap().fts_expression(&[]);
+    let expr = Query::parse("في").unwrap().search_match(&[]);
     assert_eq!(s.search_count(&expr, 100).unwrap(), 4); // not in article 4
                                                         // An older version is picked up again by the stage.
     assert_eq!(

@@ -119,3 +119,31 @@ pub(crate) fn finish_article(
     a.regions = parse_json::<Vec<Region>>(&cols[4], &what)?;
     Ok(sa)
 }
+
+/// Adds a stored mention row (`field`, `start`, `end`, `etype`, the index
+/// of its article entity) to the article's entities.
+pub(crate) fn attach_mention(
+    out: &mut [crate::StoredDocEntity],
+    row: (&str, i64, i64, &str, i64),
+    what: &str,
+) -> Result<()> {
+    let (field, start, end, etype, idx) = row;
+    let corrupt = |reason: String| StoreError::Corrupt {
+        what: what.to_string(),
+        reason,
+    };
+    let m = rasd_entity::Mention {
+        field: rasd_doc::Field::parse(field)
+            .ok_or_else(|| corrupt(format!("unknown field {field:?}")))?,
+        start: start as usize,
+        end: end as usize,
+        etype: rasd_entity::EntityType::parse(etype)
+            .ok_or_else(|| corrupt(format!("unknown entity type {etype:?}")))?,
+    };
+    let e = usize::try_from(idx)
+        .ok()
+        .and_then(|i| out.get_mut(i))
+        .ok_or_else(|| corrupt(format!("mention of a missing entity {idx}")))?;
+    e.mentions.push(m);
+    Ok(())
+}

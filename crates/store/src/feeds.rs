@@ -119,3 +119,16 @@ pub struct FeedItem {
     pub first_seen: Timestamp,
     pub last_attempt: Timestamp,
 }
+
+/// A stored Unix time (seconds) as a timestamp; out of range is the epoch.
+pub(crate) fn ts(secs: i64) -> Timestamp {
+    Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// A stored state or status that this rasd does not know.
+pub(crate) fn corrupt(what: &str, v: &str) -> crate::StoreError {
+    crate::StoreError::Corrupt {
+        what: what.to_string(),
+        reason: format!("unknown value {v:?}"),
+    }
+}

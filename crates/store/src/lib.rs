@@ -1,8 +1,9 @@
 //! Storage for rasd.
 //!
 //! [`Store`] is what the rest of rasd talks to; [`SqliteStore`] implements it
-//! on an embedded SQLite database (bundled, no server). A PostgreSQL backend for
-//! many machines will implement the same trait.
+//! on an embedded SQLite database (bundled, no server), the default for one
+//! machine; [`PgStore`] on a PostgreSQL server that many rasd processes on
+//! many machines share. [`open`] picks the backend from the `--db` value.
 //!
 //! Consistency: every input document is written in one transaction together
 //! with its articles, rejected records and the flag that it is complete, so a
@@ -13,10 +14,12 @@
 
 mod codec;
 mod feeds;
+mod postgres;
 mod sqlite;
 
 pub use feeds::{FeedItem, FeedPoll, FeedRecord, ItemState, PollStatus};
-pub use sqlite::{body_hash, SqliteStore};
+pub use postgres::{testing, PgStore};
+pub use sqlite::{body_hash, fts5_expression, SqliteStore};
 
 use rasd_doc::{Article, TimeMention};
 use serde::Serialize;
@@ -25,6 +28,8 @@ use serde::Serialize;
 pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL error: {}", postgres_message(.0))]
+    Postgres(#[from] ::postgres::Error),
     #[error("database {path}: {reason}")]
     Open { path: String, reason: String },
     #[error("corrupt stored data in {what}: {reason}")]
@@ -32,6 +37,57 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A PostgreSQL error with what the server said (the client's own message
+/// is only "db error").
+fn postgres_message(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = format!("{} ({})", db.message(), db.code().code());
+            if let Some(d) = db.detail() {
+                m.push_str(": ");
+                m.push_str(d);
+            }
+            m
+        }
+        None => match std::error::Error::source(e) {
+            Some(src) => format!("{e}: {src}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+/// Whether a `--db` value names a PostgreSQL database (`postgres://…` or
+/// `postgresql://…`) rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// Opens the store a `--db` value names: a PostgreSQL URL, else the path
+/// of a SQLite file (created if missing). Both are migrated on open.
+pub fn open(db: &str) -> Result<Box<dyn Store + Send>> {
+    if is_postgres_url(db) {
+        Ok(Box::new(PgStore::open(db)?))
+    } else {
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(db))?))
+    }
+}
+
+/// A full-text match over the search index's terms (folded, clitic-stripped
+/// stems and folded forms, as `rasd-search` writes them): an article matches
+/// when every clause of `all` matches and no clause of `none` does; a clause
+/// matches when any of its phrases does. A phrase of one word matches that
+/// term in any column (the extra columns included); a phrase of several
+/// words matches those words adjacent and in order in the title or the body
+/// (the extra columns carry no positions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchMatch {
+    pub all: Vec<Vec<Phrase>>,
+    pub none: Vec<Vec<Phrase>>,
+}
+
+/// Index terms that must occur adjacent and in order (one or more).
+pub type Phrase = Vec<String>;
 
 /// One input document (a file, an archive member, stdin) and what it yielded.
 #[derive(Debug)]
@@ -645,13 +701,14 @@ pub trait Store {
     /// empty index is several times faster than replacing each row. The
     /// index is empty to readers until the articles are indexed again.
     fn drop_search_index_below(&mut self, version: i64) -> Result<bool>;
-    /// Article ids matching an FTS5 expression over the index columns
-    /// (`title`, `body`, `title_extra`, `body_extra`), best first by bm25
-    /// (title above body, the extra columns below their field), with their
-    /// score (higher is better), after skipping `offset`.
-    fn search_fts(&self, expr: &str, limit: usize, offset: usize) -> Result<Vec<(i64, f64)>>;
-    /// How many articles match an FTS5 expression, counting at most `cap`.
-    fn search_count(&self, expr: &str, cap: usize) -> Result<usize>;
+    /// Article ids matching `m` over the index columns (`title`, `body`,
+    /// `title_extra`, `body_extra`), best first (title above body, the
+    /// extra columns below their field; SQLite ranks by bm25, PostgreSQL by
+    /// `ts_rank`), with their score (higher is better; comparable only
+    /// within one backend), after skipping `offset`.
+    fn search(&self, m: &SearchMatch, limit: usize, offset: usize) -> Result<Vec<(i64, f64)>>;
+    /// How many articles match `m`, counting at most `cap`.
+    fn search_count(&self, m: &SearchMatch, cap: usize) -> Result<usize>;
     /// The texts of an article that a search result shows.
     fn article_text(&self, id: i64) -> Result<Option<ArticleText>>;
 

@@ -5,7 +5,9 @@ use crate::{
     EntityRecord, EventRecord, InputBatch, InputStatus, Problem, Result, Stage, Stats, Store,
     StoreError, StoredArticle, StoredDocEntity, StoryRecord, WriteOutcome,
 };
-use crate::{ArticleText, DerivedStage, EventState, KbUpdate, KeptState, SearchTerms, StageMark};
+use crate::{
+    ArticleText, DerivedStage, EventState, KbUpdate, KeptState, SearchMatch, SearchTerms, StageMark,
+};
 use rasd_doc::{Article, ArticleKind, DateValue, Field, Span, TimeMention};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::path::Path;
@@ -14,8 +16,8 @@ mod feeds;
 
 pub use crate::codec::body_hash;
 use crate::codec::{
-    article_key, finish_article, finish_entity, json, parse_enum, parse_json, parse_vector,
-    vector_text, ARTICLE_COLS, ENTITY_COLS,
+    article_key, attach_mention, finish_article, finish_entity, json, parse_enum, parse_json,
+    parse_vector, vector_text, ARTICLE_COLS, ENTITY_COLS,
 };
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how
@@ -259,6 +261,57 @@ CREATE TABLE stage_marks (
 /// body_extra. A title match outweighs body matches; the extra forms add to
 /// their field's score at half its weight.
 const FTS_RANK: &str = "bm25(article_fts, 4.0, 1.0, 2.0, 0.5)";
+
+/// The FTS5 expression of a search match over `article_fts`: every term
+/// a quoted string (so no input is FTS5 syntax), a phrase of several words
+/// limited to the positional columns `title` and `body`.
+pub fn fts5_expression(m: &SearchMatch) -> String {
+    fn quoted(out: &mut String, s: &str) {
+        out.push('"');
+        for c in s.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    }
+    fn clause(c: &[crate::Phrase]) -> String {
+        let parts: Vec<String> = c
+            .iter()
+            .map(|p| {
+                let mut e = String::new();
+                if p.len() > 1 {
+                    e.push_str("{title body} : ");
+                }
+                quoted(&mut e, &p.join(" "));
+                e
+            })
+            .collect();
+        if parts.len() == 1 {
+            parts.into_iter().next().expect("one part")
+        } else {
+            format!("({})", parts.join(" OR "))
+        }
+    }
+    let pos: Vec<String> = m.all.iter().map(|c| clause(c)).collect();
+    let neg: Vec<String> = m.none.iter().map(|c| clause(c)).collect();
+    let mut out = pos.join(" AND ");
+    if !neg.is_empty() {
+        if pos.len() > 1 {
+            out = format!("({out})");
+        }
+        out.push_str(" NOT ");
+        if neg.len() == 1 {
+            out.push_str(&neg[0]);
+        } else {
+            out.push('(');
+            out.push_str(&neg.join(" OR "));
+            out.push(')');
+        }
+    }
+    out
+}
 
 pub struct SqliteStore {
     conn: Connection,
@@ -1274,34 +1327,14 @@ impl Store for SqliteStore {
             "SELECT field, start, end, etype, doc_entity FROM mentions WHERE article_id = ?1 ORDER BY rowid",
         )?;
         let mut rows = s.query([id])?;
+        let what = format!("mentions of article {id}");
         while let Some(r) = rows.next()? {
-            let what = format!("mentions of article {id}");
-            let field: String = r.get(0)?;
-            let etype: String = r.get(3)?;
-            let idx: i64 = r.get(4)?;
-            let m = rasd_entity::Mention {
-                field: Field::parse(&field).ok_or_else(|| StoreError::Corrupt {
-                    what: what.clone(),
-                    reason: format!("unknown field {field:?}"),
-                })?,
-                start: r.get::<_, i64>(1)? as usize,
-                end: r.get::<_, i64>(2)? as usize,
-                etype: rasd_entity::EntityType::parse(&etype).ok_or_else(|| {
-                    StoreError::Corrupt {
-                        what: what.clone(),
-                        reason: format!("unknown entity type {etype:?}"),
-                    }
-                })?,
-            };
-            match out.get_mut(idx as usize) {
-                Some(e) => e.mentions.push(m),
-                None => {
-                    return Err(StoreError::Corrupt {
-                        what,
-                        reason: format!("mention of a missing entity {idx}"),
-                    })
-                }
-            }
+            let (field, etype): (String, String) = (r.get(0)?, r.get(3)?);
+            attach_mention(
+                &mut out,
+                (&field, r.get(1)?, r.get(2)?, &etype, r.get(4)?),
+                &what,
+            )?;
         }
         Ok(out)
     }
@@ -1612,27 +1645,30 @@ impl Store for SqliteStore {
         Ok(old)
     }
 
-    fn search_fts(&self, expr: &str, limit: usize, offset: usize) -> Result<Vec<(i64, f64)>> {
+    fn search(&self, m: &SearchMatch, limit: usize, offset: usize) -> Result<Vec<(i64, f64)>> {
         let sql = format!(
             "SELECT rowid, {FTS_RANK} AS r FROM article_fts WHERE article_fts MATCH ?1 ORDER BY r, rowid LIMIT ?2 OFFSET ?3"
         );
         let mut s = self.conn.prepare_cached(&sql)?;
         let clamp = |n: usize| n.min(i64::MAX as usize) as i64;
         let v = s
-            .query_map(params![expr, clamp(limit), clamp(offset)], |r| {
-                Ok((r.get(0)?, -r.get::<_, f64>(1)?))
-            })?
+            .query_map(
+                params![fts5_expression(m), clamp(limit), clamp(offset)],
+                |r| Ok((r.get(0)?, -r.get::<_, f64>(1)?)),
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(v)
     }
 
-    fn search_count(&self, expr: &str, cap: usize) -> Result<usize> {
+    fn search_count(&self, m: &SearchMatch, cap: usize) -> Result<usize> {
         let n: i64 = self
             .conn
             .prepare_cached(
                 "SELECT count(*) FROM (SELECT 1 FROM article_fts WHERE article_fts MATCH ?1 LIMIT ?2)",
             )?
-            .query_row(params![expr, cap.min(i64::MAX as usize) as i64], |r| {
+            .query_row(
+                params![fts5_expression(m), cap.min(i64::MAX as usize) as i64],
+                |r| {
                 r.get(0)
             })?;
         Ok(n as usize)

@@ -1,20 +1,10 @@
 //! The SQLite side of the feed tables (migration in `MIGRATIONS`).
 
 use super::SqliteStore;
+use crate::feeds::{corrupt, ts};
 use crate::{FeedItem, FeedPoll, FeedRecord, ItemState, PollStatus, Result, StoreError};
 use jiff::Timestamp;
 use rusqlite::{params, Row};
-
-fn ts(secs: i64) -> Timestamp {
-    Timestamp::from_second(secs).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-fn corrupt(what: &str, v: &str) -> StoreError {
-    StoreError::Corrupt {
-        what: what.to_string(),
-        reason: format!("unknown value {v:?}"),
-    }
-}
 
 const FEED_COLS: &str = "id, url, title, interval_secs, added, last_poll, last_success, last_status, last_error, etag, last_modified, failures, next_poll, (SELECT count(*) FROM feed_items WHERE feed_id = feeds.id)";
 
