@@ -9,6 +9,7 @@ mod progress;
 mod show;
 mod stories;
 mod watch;
+mod work;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -241,6 +242,47 @@ enum Command {
         /// Seconds between scans of the watched folder.
         #[arg(long, default_value_t = 2.0, requires = "watch")]
         watch_interval: f64,
+    },
+    /// Add inputs (files, directories, zip archives, as `ingest` reads them) to the store's work queue, bytes included, for `rasd worker` processes on any machine to ingest.
+    Enqueue {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Skip files larger than this many MiB.
+        #[arg(long, default_value_t = 50.0)]
+        max_file_size: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take inputs from the work queue and ingest them, with any number of other workers on the same store (PostgreSQL for several machines); Ctrl-C or SIGTERM stops it after the current batch.
+    Worker {
+        /// Name recorded with its claims (default host:pid).
+        #[arg(long)]
+        name: Option<String>,
+        /// Inputs claimed at a time.
+        #[arg(long, default_value_t = 1)]
+        batch: usize,
+        /// Seconds a claim holds its inputs: a worker that dies releases them when this runs out.
+        #[arg(long, default_value_t = 600)]
+        lease: u64,
+        /// Failed attempts (or deaths of its worker) before an input is quarantined.
+        #[arg(long, default_value_t = 3)]
+        max_attempts: u32,
+        /// Seconds before a failed input is tried again (doubled per attempt).
+        #[arg(long, default_value_t = 30)]
+        retry: u64,
+        /// Exit when the queue has nothing pending or running.
+        #[arg(long)]
+        until_empty: bool,
+        /// Seconds between looks at an empty queue.
+        #[arg(long, default_value_t = 2.0)]
+        poll: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How many inputs of the work queue are pending, running, done and quarantined.
+    Queue {
+        #[arg(long)]
+        json: bool,
     },
     /// Watch a folder: files dropped into it (recursively; hidden and partial files skipped) are ingested once they are stable; one line per round until Ctrl-C.
     Watch {
@@ -718,6 +760,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             once,
             json,
         } => watch::run(&cli.db, dir, interval, once, json),
+        Command::Enqueue {
+            paths,
+            max_file_size,
+            json,
+        } => work::enqueue(&mut *open(&cli.db)?, &paths, max_file_size, json),
+        Command::Worker {
+            name,
+            batch,
+            lease,
+            max_attempts,
+            retry,
+            until_empty,
+            poll,
+            json,
+        } => work::worker(
+            &cli.db,
+            work::WorkerArgs {
+                name,
+                batch,
+                lease,
+                max_attempts,
+                retry,
+                until_empty,
+                poll,
+                json,
+            },
+        ),
+        Command::Queue { json } => work::queue(&*open(&cli.db)?, json),
         Command::Feeds { cmd } => feeds::run(&mut *open(&cli.db)?, cmd),
         Command::Problems { json, limit } => {
             let store = open(&cli.db)?;

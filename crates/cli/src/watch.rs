@@ -101,7 +101,7 @@ fn print_round(r: &Round, json: bool) -> Result<()> {
 
 /// A flag set by the first SIGINT or SIGTERM; a second one exits at once
 /// (every write is a transaction, so the store stays consistent).
-fn stop_on_signal() -> Result<Arc<AtomicBool>> {
+pub(crate) fn stop_on_signal() -> Result<Arc<AtomicBool>> {
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let rt = tokio::runtime::Builder::new_current_thread()

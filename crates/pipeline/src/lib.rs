@@ -13,6 +13,7 @@ pub mod events;
 pub mod export;
 pub mod stories;
 pub mod watch;
+pub mod work;
 
 use rasd_doc::TimeMention;
 use rasd_ingest::source::{self, Leaf};
@@ -176,15 +177,11 @@ pub fn ingest(
 ) -> Result<Summary, StoreError> {
     let (leaves, list_errors) = source::list(paths, opts.max_file_size);
     let read = |w: &[Leaf]| read_window(w, opts.max_file_size);
-    ingest_leaves(
-        store,
-        leaves,
-        list_errors,
-        &read,
-        opts,
-        progress,
-        &|_, _| {},
-    )
+    let hooks = Hooks {
+        amend: &|_, _| {},
+        before_write: &|_| Ok(()),
+    };
+    ingest_leaves(store, leaves, list_errors, &read, opts, progress, &hooks)
 }
 
 /// Ingests documents given in memory, each with the name it is stored under
@@ -203,6 +200,16 @@ pub fn ingest_documents(
 /// does not say (the publication date, the page's URL).
 pub type Amend<'a> = dyn Fn(&str, &mut Parsed) + Sync + 'a;
 
+/// Called before each window of inputs is written, when they are parsed
+/// and annotated: a worker waits there for its turn to write.
+pub type BeforeWrite<'a> = dyn Fn(&mut dyn Store) -> Result<(), StoreError> + 'a;
+
+/// What a caller adds to an ingest run.
+struct Hooks<'a> {
+    amend: &'a Amend<'a>,
+    before_write: &'a BeforeWrite<'a>,
+}
+
 /// [`ingest_documents`], with `amend` applied to each parsed document.
 pub fn ingest_documents_amended(
     store: &mut dyn Store,
@@ -210,6 +217,36 @@ pub fn ingest_documents_amended(
     opts: &IngestOptions,
     progress: &dyn Progress,
     amend: &Amend,
+) -> Result<Summary, StoreError> {
+    let hooks = Hooks {
+        amend,
+        before_write: &|_| Ok(()),
+    };
+    ingest_documents_hooked(store, docs, opts, progress, &hooks)
+}
+
+/// [`ingest_documents`], with `before_write` called before the parsed
+/// documents are written.
+pub fn ingest_documents_in_turn(
+    store: &mut dyn Store,
+    docs: Vec<(String, Vec<u8>)>,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+    before_write: &BeforeWrite,
+) -> Result<Summary, StoreError> {
+    let hooks = Hooks {
+        amend: &|_, _| {},
+        before_write,
+    };
+    ingest_documents_hooked(store, docs, opts, progress, &hooks)
+}
+
+fn ingest_documents_hooked(
+    store: &mut dyn Store,
+    docs: Vec<(String, Vec<u8>)>,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+    hooks: &Hooks,
 ) -> Result<Summary, StoreError> {
     let leaves: Vec<Leaf> = docs
         .iter()
@@ -240,7 +277,7 @@ pub fn ingest_documents_amended(
             })
             .collect()
     };
-    ingest_leaves(store, leaves, Vec::new(), &read, opts, progress, amend)
+    ingest_leaves(store, leaves, Vec::new(), &read, opts, progress, hooks)
 }
 
 type ReadWindow<'a> = dyn Fn(&[Leaf]) -> Vec<Result<Vec<u8>, InputError>> + 'a;
@@ -252,7 +289,7 @@ fn ingest_leaves(
     read: &ReadWindow,
     opts: &IngestOptions,
     progress: &dyn Progress,
-    amend: &Amend,
+    hooks: &Hooks,
 ) -> Result<Summary, StoreError> {
     let t0 = Instant::now();
     let mut sum = Summary::default();
@@ -291,7 +328,7 @@ fn ingest_leaves(
                 },
                 Ok((sha, bytes)) => {
                     match parse_document(&bytes, &leaf.path, &opts.parse).map(|mut p| {
-                        amend(&leaf.path, &mut p);
+                        (hooks.amend)(&leaf.path, &mut p);
                         p
                     }) {
                         Ok(parsed) => Work::Parsed {
@@ -319,6 +356,7 @@ fn ingest_leaves(
                 }
             })
             .collect();
+        (hooks.before_write)(store)?;
         for ((w, leaf), status) in work.into_iter().zip(window).zip(known) {
             sum.inputs += 1;
             match w {

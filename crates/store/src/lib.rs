@@ -522,6 +522,41 @@ pub struct Stats {
     pub raw_bytes_stored: u64,
 }
 
+/// An input taken from the work queue by a worker ([`Store::claim_work`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    pub id: i64,
+    /// The name it was enqueued under (its path, `ARCHIVE!/MEMBER` for an
+    /// archive member): it is ingested under this name.
+    pub name: String,
+    /// The raw bytes, deflated with [`compress`].
+    pub raw_deflated: Vec<u8>,
+    /// Times it has been claimed, this claim included.
+    pub attempts: u32,
+}
+
+/// The two sides of [`Store::lock_derived`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DerivedLock {
+    /// Writing articles: any number of processes at once, never while the
+    /// stages run (each stage must see one set of articles).
+    Write,
+    /// Running the stages that read across articles: one process alone.
+    Stages,
+}
+
+/// How many inputs of the work queue are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct QueueCounts {
+    pub pending: u64,
+    /// Claimed by a worker whose lease has not run out.
+    pub running: u64,
+    pub done: u64,
+    /// Failed (or killed its worker) too often: left out, with the reason
+    /// in `rasd problems`.
+    pub quarantined: u64,
+}
+
 /// A rejected record or an input error, for reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
@@ -711,6 +746,55 @@ pub trait Store {
     fn search_count(&self, m: &SearchMatch, cap: usize) -> Result<usize>;
     /// The texts of an article that a search result shows.
     fn article_text(&self, id: i64) -> Result<Option<ArticleText>>;
+
+    // The work queue (`rasd enqueue`, `rasd worker`): inputs stored once,
+    // claimed by any number of workers. Times are the database's clock.
+    /// Adds an input to the queue; false when an input with these bytes
+    /// is queued already (in any state).
+    fn enqueue(&mut self, name: &str, sha256: &str, size: u64, raw_deflated: &[u8])
+        -> Result<bool>;
+    /// Claims up to `max` inputs for `worker`, oldest first: pending ones
+    /// whose retry time has come, and running ones whose lease ran out (a
+    /// worker that died). Each claim counts an attempt and holds a lease of
+    /// `lease_secs`. An input whose lease ran out `max_attempts` times is
+    /// quarantined instead of claimed. Concurrent claims never take the
+    /// same input.
+    fn claim_work(
+        &mut self,
+        worker: &str,
+        max: usize,
+        lease_secs: u64,
+        max_attempts: u32,
+    ) -> Result<Vec<WorkItem>>;
+    /// Marks claimed inputs done (their bytes are in `inputs` now).
+    fn finish_work(&mut self, ids: &[i64]) -> Result<()>;
+    /// Records a failed attempt: the input waits `retry_secs` before it can
+    /// be claimed again, or is quarantined with the reason once it has had
+    /// `max_attempts`; true when quarantined.
+    fn fail_work(
+        &mut self,
+        id: i64,
+        reason: &str,
+        retry_secs: u64,
+        max_attempts: u32,
+    ) -> Result<bool>;
+    fn queue_counts(&self) -> Result<QueueCounts>;
+    /// Whether it is the turn of input `id` to be written: every input
+    /// queued before it is done, quarantined, failed and waiting for a
+    /// retry, or held by a worker whose lease ran out (a dead worker's
+    /// input is written when it is taken over, out of turn). Workers write in queue order, so that articles are numbered
+    /// as one `rasd ingest` of the same inputs numbers them, whatever the
+    /// number of workers.
+    fn work_turn(&self, id: i64) -> Result<bool>;
+    /// Takes the lock that keeps the stages reading across articles
+    /// (knowledge base, near-duplicates, events, stories, search) apart
+    /// from one another and from writers of articles, between processes:
+    /// [`DerivedLock::Stages`] alone, [`DerivedLock::Write`] shared by any
+    /// number of writers. Waits for it when `wait`, else returns false when
+    /// it is taken. Held until [`Store::unlock_derived`] or the connection
+    /// ends (a killed process releases it).
+    fn lock_derived(&mut self, lock: DerivedLock, wait: bool) -> Result<bool>;
+    fn unlock_derived(&mut self, lock: DerivedLock) -> Result<()>;
 
     // Live feed sources (`rasd feeds`, polled by rasd-feeds).
     /// Adds a feed, first due at `now`; a URL already stored is returned

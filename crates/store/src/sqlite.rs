@@ -13,6 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::path::Path;
 
 mod feeds;
+mod work;
 
 pub use crate::codec::body_hash;
 use crate::codec::{
@@ -255,6 +256,32 @@ CREATE TABLE stage_marks (
     last_article INTEGER NOT NULL
 );
 "#,
+    // The work queue (times in Unix seconds) and the lease that stands for
+    // PostgreSQL's advisory lock on the stages that read across articles.
+    r#"
+CREATE TABLE work (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    sha256      TEXT NOT NULL UNIQUE,
+    size        INTEGER NOT NULL,
+    raw         BLOB NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'running', 'done', 'quarantined')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    worker      TEXT,
+    lease_until INTEGER,
+    not_before  INTEGER NOT NULL DEFAULT (unixepoch()),
+    error       TEXT,
+    enqueued_at INTEGER NOT NULL DEFAULT (unixepoch()),
+    done_at     INTEGER
+);
+CREATE INDEX work_open ON work (id) WHERE state IN ('pending', 'running');
+CREATE TABLE derived_lock (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    holder TEXT NOT NULL,
+    until  INTEGER NOT NULL
+);
+"#,
 ];
 
 /// bm25 weights of the full-text columns: title, body, title_extra,
@@ -315,6 +342,8 @@ pub fn fts5_expression(m: &SearchMatch) -> String {
 
 pub struct SqliteStore {
     conn: Connection,
+    /// Who holds the derived-stages lease when this store takes it.
+    holder: String,
 }
 
 /// Inserts or replaces events with their kept state.
@@ -516,7 +545,12 @@ impl SqliteStore {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
-        Ok(SqliteStore { conn })
+        static OPENED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(SqliteStore {
+            conn,
+            holder: format!("{}-{n}", std::process::id()),
+        })
     }
 
     /// Changes whenever another connection commits (`PRAGMA data_version`):
@@ -1094,6 +1128,7 @@ impl Store for SqliteStore {
              UNION ALL SELECT i.path, r.record, r.reason FROM rejects r JOIN inputs i ON i.id = r.input_id
              UNION ALL SELECT url, NULL, 'feed poll failed ' || failures || ' time(s): ' || last_error FROM feeds WHERE failures > 0 AND last_error IS NOT NULL
              UNION ALL SELECT coalesce(it.link, it.key), NULL, 'feed item of ' || f.url || ': ' || it.error FROM feed_items it JOIN feeds f ON f.id = it.feed_id WHERE it.error IS NOT NULL
+             UNION ALL SELECT name, NULL, 'quarantined after ' || attempts || ' attempt(s): ' || coalesce(error, '') FROM work WHERE state = 'quarantined'
              ORDER BY 1, 2 LIMIT ?1",
         )?;
         let mut rows = s.query([limit.min(i64::MAX as u64) as i64])?;
@@ -1691,6 +1726,65 @@ impl Store for SqliteStore {
                 })
             })
             .optional()?)
+    }
+
+    fn enqueue(
+        &mut self,
+        name: &str,
+        sha256: &str,
+        size: u64,
+        raw_deflated: &[u8],
+    ) -> Result<bool> {
+        self.work_enqueue(name, sha256, size, raw_deflated)
+    }
+
+    fn claim_work(
+        &mut self,
+        worker: &str,
+        max: usize,
+        lease_secs: u64,
+        max_attempts: u32,
+    ) -> Result<Vec<crate::WorkItem>> {
+        self.work_claim(worker, max, lease_secs, max_attempts)
+    }
+
+    fn finish_work(&mut self, ids: &[i64]) -> Result<()> {
+        self.work_finish(ids)
+    }
+
+    fn fail_work(
+        &mut self,
+        id: i64,
+        reason: &str,
+        retry_secs: u64,
+        max_attempts: u32,
+    ) -> Result<bool> {
+        self.work_fail(id, reason, retry_secs, max_attempts)
+    }
+
+    fn queue_counts(&self) -> Result<crate::QueueCounts> {
+        self.work_counts()
+    }
+
+    fn work_turn(&self, id: i64) -> Result<bool> {
+        self.work_turn_of(id)
+    }
+
+    fn lock_derived(&mut self, lock: crate::DerivedLock, wait: bool) -> Result<bool> {
+        match lock {
+            crate::DerivedLock::Stages => self.derived_lock(wait),
+            // Each write is one transaction under SQLite's own write lock;
+            // writers are not kept from the stages between transactions
+            // (run one worker on a SQLite store).
+            crate::DerivedLock::Write => Ok(true),
+        }
+    }
+
+    fn unlock_derived(&mut self, lock: crate::DerivedLock) -> Result<()> {
+        match lock {
+            crate::DerivedLock::Stages => self.derived_unlock(),
+            crate::DerivedLock::Write => Ok(()),
+        }
     }
 
     fn add_feed(

@@ -735,6 +735,8 @@ pub(super) fn problems(s: &PgStore, limit: u64) -> Result<Vec<Problem>> {
                FROM feeds WHERE failures > 0 AND last_error IS NOT NULL
                UNION ALL SELECT coalesce(it.link, it.key), NULL, 'feed item of ' || f.url || ': ' || it.error, 3, it.feed_id, it.key
                FROM feed_items it JOIN feeds f ON f.id = it.feed_id WHERE it.error IS NOT NULL
+               UNION ALL SELECT name, NULL, 'quarantined after ' || attempts || ' attempt(s): ' || coalesce(error, ''), 4, id, ''
+               FROM work WHERE state = 'quarantined'
            ) p
            ORDER BY path COLLATE "C", record NULLS FIRST, part, k1, k2 COLLATE "C"
            LIMIT $1"#,
