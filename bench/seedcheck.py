@@ -4,7 +4,11 @@ the seed pages ingested, and one `ok`/`FAIL` line per check.
 
 With RASD_SEEDS_ONE_BY_ONE=1 in the environment the pages are ingested one
 at a time, each run updating the knowledge base, events and stories from
-the state the earlier runs kept (the incremental pipeline)."""
+the state the earlier runs kept (the incremental pipeline).
+
+With RASD_SEEDS_PG=postgres://user@host:port/db (a user that may create
+databases) the store is a fresh PostgreSQL database on that server instead
+of a SQLite file."""
 import json, os, subprocess, sys, tempfile
 
 
@@ -18,6 +22,14 @@ class SeedCheck:
             sys.exit(0)
         self.seeds = seeds
         self.db = os.path.join(tempfile.mkdtemp(), "seeds.db")
+        pg = os.environ.get("RASD_SEEDS_PG")
+        if pg:
+            name = "rasd_seeds_" + os.path.basename(sys.argv[0]).split(".")[0]
+            if os.environ.get("RASD_SEEDS_ONE_BY_ONE") == "1":
+                name += "_one_by_one"
+            subprocess.run(["psql", "-X", pg, "-qc", f"DROP DATABASE IF EXISTS {name}",
+                            "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+            self.db = pg.rsplit("/", 1)[0] + "/" + name
         self.fails = 0
         if os.environ.get("RASD_SEEDS_ONE_BY_ONE") == "1":
             for f in sorted(os.listdir(seeds)):
