@@ -723,11 +723,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             watch,
             watch_interval,
         } => {
-            if rasd_store::is_postgres_url(&cli.db.to_string_lossy()) {
-                anyhow::bail!(
-                    "rasd serve does not run on PostgreSQL yet: serve a SQLite database (--db FILE)"
-                );
-            }
             let config = rasd_server::Config {
                 db: cli.db.clone(),
                 addr,

@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use rasd_doc::Field;
 use rasd_pipeline::export::{csv_field, row, EventFilter, COLUMNS};
-use rasd_store::{EventRecord, Store};
+use rasd_store::EventRecord;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -1177,13 +1177,14 @@ async fn ingest(
     // The articles and what is read off each alone (time expressions,
     // entities, search terms) are stored now; the stages that read across
     // articles follow in the background.
-    let summary = tokio::task::spawn_blocking(move || -> ApiResult<rasd_pipeline::Summary> {
-        let mut store = rasd_store::SqliteStore::open(&me.config.db)?;
+    let summary = crate::spawn_blocking(move || -> ApiResult<rasd_pipeline::Summary> {
+        let mut store = crate::open_store(&me.config.db)?;
         let opts = rasd_pipeline::IngestOptions {
             derive: false,
             ..Default::default()
         };
-        let sum = rasd_pipeline::ingest_documents(&mut store, docs, &opts, &rasd_pipeline::Silent)?;
+        let sum =
+            rasd_pipeline::ingest_documents(&mut *store, docs, &opts, &rasd_pipeline::Silent)?;
         drop(store);
         me.reload()?;
         Ok(sum)

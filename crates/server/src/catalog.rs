@@ -5,9 +5,7 @@
 
 use rasd_entity::key::name_key;
 use rasd_pipeline::annotate::publisher;
-use rasd_store::{
-    ArticleQuery, EntityRecord, EventRecord, SqliteStore, Store, StoreError, StoryRecord,
-};
+use rasd_store::{ArticleQuery, EntityRecord, EventRecord, Store, StoreError, StoryRecord};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -82,7 +80,7 @@ pub struct Catalog {
 
 impl Catalog {
     /// Reads everything the API lists from the store.
-    pub fn load(store: &SqliteStore) -> Result<Catalog, StoreError> {
+    pub fn load(store: &dyn Store) -> Result<Catalog, StoreError> {
         let mut c = Catalog::default();
         store.articles(&ArticleQuery::default(), &mut |s| {
             let a = &s.article;

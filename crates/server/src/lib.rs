@@ -21,7 +21,7 @@ pub mod views;
 pub mod watch;
 
 use catalog::Catalog;
-use rasd_store::{SqliteStore, StoreError};
+use rasd_store::{Store, StoreError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -55,21 +55,43 @@ impl Config {
     }
 }
 
+/// Runs `f` on a thread of its own, outside the async runtime: the
+/// PostgreSQL client drives its connection with a runtime of its own, which
+/// cannot start on a thread that runs (or belongs to) tokio's.
+fn outside_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
+/// `tokio::task::spawn_blocking`, with `f` run [`outside_runtime`].
+pub(crate) fn spawn_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> tokio::task::JoinHandle<T> {
+    tokio::task::spawn_blocking(move || outside_runtime(f))
+}
+
 /// Read connections kept open between requests.
 struct Pool {
     db: PathBuf,
-    idle: Mutex<Vec<SqliteStore>>,
+    idle: Mutex<Vec<Box<dyn Store + Send>>>,
+}
+
+/// The store a server's `db` names: a SQLite file or a PostgreSQL URL.
+pub(crate) fn open_store(db: &std::path::Path) -> Result<Box<dyn Store + Send>, StoreError> {
+    rasd_store::open(&db.to_string_lossy())
 }
 
 impl Pool {
-    fn get(&self) -> Result<SqliteStore, StoreError> {
+    fn get(&self) -> Result<Box<dyn Store + Send>, StoreError> {
         if let Some(s) = self.idle.lock().unwrap().pop() {
             return Ok(s);
         }
-        SqliteStore::open(&self.db)
+        open_store(&self.db)
     }
 
-    fn put(&self, s: SqliteStore) {
+    fn put(&self, s: Box<dyn Store + Send>) {
         let mut idle = self.idle.lock().unwrap();
         if idle.len() < 16 {
             idle.push(s);
@@ -79,7 +101,7 @@ impl Pool {
 
 /// Notices commits made through other connections.
 struct Watch {
-    conn: SqliteStore,
+    conn: Box<dyn Store + Send>,
     version: i64,
     checked: Instant,
 }
@@ -107,9 +129,9 @@ impl AppState {
     /// Opens the store (creating and migrating it if needed) and loads the
     /// catalog.
     pub fn open(config: Config) -> Result<SharedState, StoreError> {
-        let store = SqliteStore::open(&config.db)?;
+        let store = open_store(&config.db)?;
         let t0 = Instant::now();
-        let catalog = Catalog::load(&store)?;
+        let catalog = Catalog::load(&*store)?;
         tracing::info!(
             articles = catalog.articles.len(),
             stories = catalog.stories.len(),
@@ -118,7 +140,7 @@ impl AppState {
             seconds = t0.elapsed().as_secs_f64(),
             "catalog loaded"
         );
-        let watch = SqliteStore::open(&config.db)?;
+        let watch = open_store(&config.db)?;
         let version = watch.data_version()?;
         Ok(Arc::new(AppState {
             pool: Pool {
@@ -148,7 +170,9 @@ impl AppState {
             let mut w = self.watch.lock().unwrap();
             if w.checked.elapsed() >= Duration::from_secs(1) {
                 w.checked = Instant::now();
-                match w.conn.data_version() {
+                let conn = &mut w.conn;
+                let version = outside_runtime(move || conn.data_version());
+                match version {
                     Ok(v) if v != w.version => {
                         w.version = v;
                         true
@@ -165,7 +189,7 @@ impl AppState {
         };
         if changed && !self.reloading.swap(true, Ordering::AcqRel) {
             let me = self.clone();
-            tokio::task::spawn_blocking(move || {
+            crate::spawn_blocking(move || {
                 if let Err(e) = me.reload() {
                     tracing::error!(error = %e, "catalog reload failed");
                 }
@@ -179,7 +203,7 @@ impl AppState {
     pub fn reload(&self) -> Result<(), StoreError> {
         let t0 = Instant::now();
         let store = self.pool.get()?;
-        let c = Catalog::load(&store);
+        let c = Catalog::load(&*store);
         self.pool.put(store);
         let c = c?;
         *self.catalog.write().unwrap() = Arc::new(c);
@@ -200,7 +224,7 @@ impl AppState {
         let n = self.derive_requested.fetch_add(1, Ordering::AcqRel) + 1;
         if !self.deriving.swap(true, Ordering::AcqRel) {
             let me = self.clone();
-            tokio::task::spawn_blocking(move || me.derive_loop());
+            crate::spawn_blocking(move || me.derive_loop());
         }
         n
     }
@@ -209,8 +233,8 @@ impl AppState {
         loop {
             let covered = self.derive_requested.load(Ordering::Acquire);
             let t0 = Instant::now();
-            let run = SqliteStore::open(&self.config.db)
-                .and_then(|mut s| rasd_pipeline::derive(&mut s, true));
+            let run =
+                open_store(&self.config.db).and_then(|mut s| rasd_pipeline::derive(&mut *s, true));
             match run {
                 Ok(d) => tracing::info!(seconds = d.seconds, "cross-article stages updated"),
                 Err(e) => tracing::error!(error = %e, "updating the cross-article stages failed"),
@@ -248,12 +272,12 @@ impl AppState {
     /// Runs `f` with a read connection on a blocking thread.
     pub async fn with_store<T: Send + 'static>(
         self: &Arc<Self>,
-        f: impl FnOnce(&SqliteStore) -> Result<T, error::ApiError> + Send + 'static,
+        f: impl FnOnce(&dyn Store) -> Result<T, error::ApiError> + Send + 'static,
     ) -> Result<T, error::ApiError> {
         let me = self.clone();
-        tokio::task::spawn_blocking(move || {
+        crate::spawn_blocking(move || {
             let store = me.pool.get()?;
-            let out = f(&store);
+            let out = f(&*store);
             me.pool.put(store);
             out
         })
@@ -274,7 +298,7 @@ pub async fn serve_watching(
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     config.check()?;
     let addr = config.addr;
-    let state = tokio::task::spawn_blocking(move || AppState::open(config)).await??;
+    let state = crate::spawn_blocking(move || AppState::open(config)).await??;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

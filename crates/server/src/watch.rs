@@ -7,7 +7,7 @@
 use crate::SharedState;
 use rasd_pipeline::watch::{round, Scanner};
 use rasd_pipeline::IngestOptions;
-use rasd_store::SqliteStore;
+use rasd_store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -31,7 +31,7 @@ impl FolderWatcher {
     pub fn spawn(state: SharedState, folder: WatchFolder) -> FolderWatcher {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        let task = tokio::task::spawn_blocking(move || run(state, folder, &flag));
+        let task = crate::spawn_blocking(move || run(state, folder, &flag));
         FolderWatcher { stop, task }
     }
 
@@ -48,11 +48,11 @@ fn run(state: SharedState, folder: WatchFolder, stop: &AtomicBool) {
         ..Default::default()
     };
     let mut scanner = Scanner::new(&folder.dir);
-    let mut store: Option<SqliteStore> = None;
+    let mut store: Option<Box<dyn Store + Send>> = None;
     tracing::info!(dir = %folder.dir.display(), "watching folder");
     while !stop.load(Ordering::Acquire) {
         if store.is_none() {
-            match SqliteStore::open(&state.config.db) {
+            match crate::open_store(&state.config.db) {
                 Ok(s) => store = Some(s),
                 Err(e) => tracing::error!(error = %e, "watcher cannot open the database"),
             }
@@ -60,7 +60,7 @@ fn run(state: SharedState, folder: WatchFolder, stop: &AtomicBool) {
         if let Some(s) = store.as_mut() {
             // One write at a time, uploads included.
             let guard = state.write_lock.blocking_lock();
-            let r = round(s, &mut scanner, &opts);
+            let r = round(&mut **s, &mut scanner, &opts);
             drop(guard);
             match r {
                 Ok(r) => {

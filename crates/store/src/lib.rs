@@ -577,6 +577,10 @@ pub trait Store {
     /// The decoded-or-raw original bytes of an input.
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>>;
     fn stats(&self) -> Result<Stats>;
+    /// A number that changes when another connection commits a write (it
+    /// may also change after this one's): a cheap way for a server to
+    /// notice other processes' writes.
+    fn data_version(&self) -> Result<i64>;
     /// Time expressions stored for an article.
     fn timexes(&self, article_id: i64) -> Result<Vec<TimeMention>>;
     /// Replaces the time expressions of articles, in one transaction, and

@@ -276,7 +276,21 @@ pub(crate) const DERIVED_LOCK: i64 = 0x7261_7364_0002;
 
 /// A store on a PostgreSQL database.
 pub struct PgStore {
-    client: RefCell<Client>,
+    /// Always `Some` until the store is dropped.
+    client: RefCell<Option<Client>>,
+}
+
+impl Drop for PgStore {
+    /// The client closes its connection with a runtime of its own, which
+    /// cannot start on a thread of an async runtime (a server's): it is
+    /// closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(c) = self.client.get_mut().take() {
+            std::thread::scope(|s| {
+                s.spawn(move || drop(c));
+            });
+        }
+    }
 }
 
 impl PgStore {
@@ -315,13 +329,15 @@ impl PgStore {
         )?;
         tx.commit()?;
         Ok(PgStore {
-            client: RefCell::new(client),
+            client: RefCell::new(Some(client)),
         })
     }
 
     /// The connection. Never hold it while calling a caller's callback.
     pub(crate) fn db(&self) -> RefMut<'_, Client> {
-        self.client.borrow_mut()
+        RefMut::map(self.client.borrow_mut(), |c| {
+            c.as_mut().expect("the client lives as long as the store")
+        })
     }
 }
 
@@ -453,6 +469,18 @@ impl Store for PgStore {
 
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>> {
         articles::input_raw(self, input_id)
+    }
+
+    /// The next transaction id to be assigned: it moves on whenever any
+    /// transaction writes.
+    fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .db()
+            .query_one(
+                "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
+                &[],
+            )?
+            .try_get(0)?)
     }
 
     fn stats(&self) -> Result<Stats> {

@@ -553,14 +553,6 @@ impl SqliteStore {
         })
     }
 
-    /// Changes whenever another connection commits (`PRAGMA data_version`):
-    /// a cheap way to notice another process's writes.
-    pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))?)
-    }
-
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self
             .conn
@@ -793,6 +785,13 @@ impl Store for SqliteStore {
             })
         })
         .transpose()
+    }
+
+    /// `PRAGMA data_version`.
+    fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     fn stats(&self) -> Result<Stats> {
