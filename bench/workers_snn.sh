@@ -10,6 +10,7 @@
 # which must be the same for every worker count; then the counts of one
 # `rasd ingest` of the corpus into SQLite for reference.
 # Usage: bench/workers_snn.sh [RUNS] [WORKER COUNTS...]   (default 1; 1 2 4)
+#   WORKER_FLAGS="--derive-every 64" passes flags to every worker.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 runs="${1:-1}"
@@ -50,7 +51,7 @@ for n in "${counts[@]}"; do
     t0=$(date +%s.%N)
     pids=()
     for w in $(seq "$n"); do
-      RAYON_NUM_THREADS=1 "$rasd" --db "$base/$db" worker --until-empty --poll 0.5 --json > "$tmp/w$n-$i-$w.json" &
+      RAYON_NUM_THREADS=1 "$rasd" --db "$base/$db" worker --until-empty --poll 0.5 ${WORKER_FLAGS:-} --json > "$tmp/w$n-$i-$w.json" &
       pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p"; done

@@ -276,6 +276,9 @@ enum Command {
         /// Seconds between looks at an empty queue.
         #[arg(long, default_value_t = 2.0)]
         poll: f64,
+        /// Run the stages that read across articles after every N inputs of the queue (and when it runs dry).
+        #[arg(long, default_value_t = 8)]
+        derive_every: u32,
         #[arg(long)]
         json: bool,
     },
@@ -768,6 +771,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             retry,
             until_empty,
             poll,
+            derive_every,
             json,
         } => work::worker(
             &cli.db,
@@ -779,6 +783,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 retry,
                 until_empty,
                 poll,
+                derive_every,
                 json,
             },
         ),

@@ -56,6 +56,7 @@ pub struct WorkerArgs {
     pub retry: u64,
     pub until_empty: bool,
     pub poll: f64,
+    pub derive_every: u32,
     pub json: bool,
 }
 
@@ -74,6 +75,7 @@ pub fn worker(db: &Path, a: WorkerArgs) -> Result<ExitCode> {
         retry_secs: a.retry,
         until_empty: a.until_empty,
         poll: Duration::from_secs_f64(a.poll.max(0.05)),
+        derive_every: a.derive_every.max(1),
     };
     let stop = crate::watch::stop_on_signal()?;
     tracing::info!("worker {} starts", w.name);

@@ -15,9 +15,11 @@
 //!   a time runs them, under the store's derived-stages lock
 //!   ([`Store::lock_derived`]), over every article any worker has stored
 //!   since; writers hold the lock's shared side, so the stages never see
-//!   half a batch. A worker that finds the lock taken goes on claiming and
-//!   parsing inputs, so the lock holder's stages overlap the others'
-//!   parsing.
+//!   half a batch. They run at fixed places of the queue (after every
+//!   `derive_every` inputs, and when it runs dry), and the inputs after
+//!   such a place are written once they have run there, so that the
+//!   stages see the same batches whatever the number of workers; the
+//!   other workers go on parsing meanwhile.
 //!
 //! A worker that dies (killed, out of memory) holds its inputs until their
 //! lease runs out; then another worker takes them over. An input that has
@@ -111,6 +113,12 @@ pub struct WorkerOptions {
     /// more, polling every `poll`).
     pub until_empty: bool,
     pub poll: Duration,
+    /// The stages that read across articles run after every this many
+    /// inputs of the queue (and when it runs dry): at fixed places of the
+    /// queue, so that any number of workers gives the same stages. Fewer
+    /// runs cost less (each loads and saves the stages' kept states);
+    /// more runs make new articles' events and stories show sooner.
+    pub derive_every: u32,
 }
 
 impl Default for WorkerOptions {
@@ -123,6 +131,7 @@ impl Default for WorkerOptions {
             retry_secs: 30,
             until_empty: false,
             poll: Duration::from_secs(2),
+            derive_every: 8,
         }
     }
 }
@@ -144,25 +153,47 @@ pub struct WorkerSummary {
     pub seconds: f64,
 }
 
+/// Runs of the stages by this worker, counted where the worker's summary
+/// cannot be borrowed (inside the write gate).
+#[derive(Default)]
+struct Runs {
+    n: std::cell::Cell<u64>,
+    seconds: std::cell::Cell<f64>,
+}
+
 /// Brings the search index and the stages that read across articles up to
-/// date, when this worker gets the lock (or waits for it, with `wait`);
-/// false when another process held it.
-fn derive_locked(
+/// date, when this worker gets the lock (or waits for it, with `wait`),
+/// and records that they have run through queue id `through`; nothing
+/// when they already have. False when another process held the lock.
+fn derive_through(
     store: &mut dyn Store,
     entities: bool,
+    through: i64,
     wait: bool,
-    sum: &mut WorkerSummary,
+    runs: &Runs,
 ) -> Result<bool, StoreError> {
     if !store.lock_derived(DerivedLock::Stages, wait)? {
         return Ok(false);
     }
     let t0 = Instant::now();
-    let run = update_search_index(store, false, &Silent).and_then(|_| derive(store, entities));
+    let run = (|| -> Result<bool, StoreError> {
+        if through > 0 && store.work_derived()? >= through {
+            return Ok(false);
+        }
+        update_search_index(store, false, &Silent)?;
+        derive(store, entities)?;
+        if through > 0 {
+            store.set_work_derived(through)?;
+        }
+        Ok(true)
+    })();
     let unlocked = store.unlock_derived(DerivedLock::Stages);
-    run?;
+    if run? {
+        runs.n.set(runs.n.get() + 1);
+        runs.seconds
+            .set(runs.seconds.get() + t0.elapsed().as_secs_f64());
+    }
     unlocked?;
-    sum.derive_runs += 1;
-    sum.derive_seconds += t0.elapsed().as_secs_f64();
     Ok(true)
 }
 
@@ -182,15 +213,20 @@ pub fn run_worker(
     };
     // Stored articles not yet derived by this worker.
     let mut pending_derive = true;
+    let runs = Runs::default();
+    let every = i64::from(w.derive_every.max(1));
     while !stop.load(Ordering::Relaxed) {
         let items = store.claim_work(&w.name, w.batch.max(1), w.lease_secs, w.max_attempts)?;
         if items.is_empty() {
-            if pending_derive {
-                derive_locked(store, ingest.entities, true, &mut sum)?;
+            // The queue ran dry (nothing pending or running: not merely
+            // all claimed): a fixed place, whatever the number of workers.
+            let q = store.queue_counts()?;
+            let dry = q.pending == 0 && q.running == 0;
+            if pending_derive && dry {
+                derive_through(store, ingest.entities, 0, true, &runs)?;
                 pending_derive = false;
             }
-            let q = store.queue_counts()?;
-            if w.until_empty && q.pending == 0 && q.running == 0 {
+            if w.until_empty && dry {
                 break;
             }
             std::thread::sleep(w.poll);
@@ -220,9 +256,21 @@ pub fn run_worker(
         let first = ids.first().copied().unwrap_or(i64::MAX);
         // Writing (and indexing for search) holds the shared side of the
         // derived-stages lock: the stages never see half of a batch.
+        // An input after a place where the stages run is written once they
+        // have run there; when the input at that place failed or its worker
+        // died, the next in line runs them.
+        let due = (first - 1) / every * every;
         let locked = std::cell::Cell::new(false);
         let wait_turn = |s: &mut dyn Store| -> Result<(), StoreError> {
-            while !s.work_turn(first)? {
+            loop {
+                if s.work_turn(first)?
+                    && (due <= 0
+                        || s.work_derived()? >= due
+                        || derive_through(s, ingest.entities, due, false, &runs)?
+                            && s.work_derived()? >= due)
+                {
+                    break;
+                }
                 std::thread::sleep(Duration::from_millis(20));
             }
             if !locked.get() {
@@ -265,10 +313,15 @@ pub fn run_worker(
                 }
             }
         }
-        if pending_derive && derive_locked(store, ingest.entities, false, &mut sum)? {
+        // The input at a place where the stages run: run them now.
+        let last = ids.last().copied().unwrap_or(0);
+        if pending_derive && ids.iter().any(|id| id % every == 0) {
+            derive_through(store, ingest.entities, last, true, &runs)?;
             pending_derive = false;
         }
     }
+    sum.derive_runs = runs.n.get();
+    sum.derive_seconds = runs.seconds.get();
     sum.queue = store.queue_counts()?;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)

@@ -34,6 +34,9 @@ fn worker(name: &str, lease_secs: u64) -> WorkerOptions {
     WorkerOptions {
         name: name.to_string(),
         lease_secs,
+        // The stages run after inputs 2, 4 and 6: the places where they
+        // run, and the inputs that wait for them, are tested.
+        derive_every: 2,
         retry_secs: 0,
         until_empty: true,
         poll: Duration::from_millis(50),

@@ -790,6 +790,12 @@ pub trait Store {
     /// as one `rasd ingest` of the same inputs numbers them, whatever the
     /// number of workers.
     fn work_turn(&self, id: i64) -> Result<bool>;
+    /// The queue id through which the stages that read across articles have
+    /// run for the workers (0 before any run).
+    fn work_derived(&self) -> Result<i64>;
+    /// Records that the stages have run through queue id `id` (the mark
+    /// never goes back).
+    fn set_work_derived(&mut self, id: i64) -> Result<()>;
     /// Takes the lock that keeps the stages reading across articles
     /// (knowledge base, near-duplicates, events, stories, search) apart
     /// from one another and from writers of articles, between processes:

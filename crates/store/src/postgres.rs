@@ -267,6 +267,13 @@ CREATE TABLE work (
 );
 CREATE INDEX work_open ON work (id) WHERE state IN ('pending', 'running');
 "#,
+    // How far the workers' runs of the cross-article stages have come.
+    r#"
+CREATE TABLE work_marks (
+    id              BIGINT PRIMARY KEY CHECK (id = 1),
+    derived_through BIGINT NOT NULL
+);
+"#,
 ];
 
 /// The advisory lock keys that serialise migrations, and the stages that
@@ -767,6 +774,14 @@ impl Store for PgStore {
 
     fn work_turn(&self, id: i64) -> Result<bool> {
         work::work_turn(self, id)
+    }
+
+    fn work_derived(&self) -> Result<i64> {
+        work::work_derived(self)
+    }
+
+    fn set_work_derived(&mut self, id: i64) -> Result<()> {
+        work::set_work_derived(self, id)
     }
 
     fn lock_derived(&mut self, lock: crate::DerivedLock, wait: bool) -> Result<bool> {

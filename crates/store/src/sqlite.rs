@@ -282,6 +282,13 @@ CREATE TABLE derived_lock (
     until  INTEGER NOT NULL
 );
 "#,
+    // How far the workers' runs of the cross-article stages have come.
+    r#"
+CREATE TABLE work_marks (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    derived_through INTEGER NOT NULL
+);
+"#,
 ];
 
 /// bm25 weights of the full-text columns: title, body, title_extra,
@@ -1767,6 +1774,28 @@ impl Store for SqliteStore {
 
     fn work_turn(&self, id: i64) -> Result<bool> {
         self.work_turn_of(id)
+    }
+
+    fn work_derived(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT derived_through FROM work_marks WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    fn set_work_derived(&mut self, id: i64) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO work_marks (id, derived_through) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE
+             SET derived_through = max(derived_through, excluded.derived_through)",
+            [id],
+        )?;
+        Ok(())
     }
 
     fn lock_derived(&mut self, lock: crate::DerivedLock, wait: bool) -> Result<bool> {

@@ -142,6 +142,24 @@ pub(super) fn work_turn(s: &PgStore, id: i64) -> Result<bool> {
         .try_get(0)?)
 }
 
+pub(super) fn work_derived(s: &PgStore) -> Result<i64> {
+    Ok(s.db()
+        .query_opt("SELECT derived_through FROM work_marks WHERE id = 1", &[])?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+pub(super) fn set_work_derived(s: &mut PgStore, id: i64) -> Result<()> {
+    s.db().execute(
+        "INSERT INTO work_marks (id, derived_through) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE
+         SET derived_through = greatest(work_marks.derived_through, EXCLUDED.derived_through)",
+        &[&id],
+    )?;
+    Ok(())
+}
+
 pub(super) fn lock_derived(s: &mut PgStore, lock: DerivedLock, wait: bool) -> Result<bool> {
     let f = match (lock, wait) {
         (DerivedLock::Stages, true) => "pg_advisory_lock",
