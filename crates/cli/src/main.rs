@@ -277,7 +277,7 @@ enum Command {
         #[arg(long, default_value_t = 2.0)]
         poll: f64,
         /// Run the stages that read across articles after every N inputs of the queue (and when it runs dry).
-        #[arg(long, default_value_t = 8)]
+        #[arg(long, default_value_t = 64)]
         derive_every: u32,
         #[arg(long)]
         json: bool,

@@ -131,7 +131,7 @@ impl Default for WorkerOptions {
             retry_secs: 30,
             until_empty: false,
             poll: Duration::from_secs(2),
-            derive_every: 8,
+            derive_every: 64,
         }
     }
 }
