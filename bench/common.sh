@@ -28,3 +28,19 @@ build_new_and_old() {
     cp "$tmp/old-target/release/rasd" "$tmp/rasd-old"
   fi
 }
+
+# Sets PG_URL to a PostgreSQL database: the caller's own when PG_URL is set
+# (a user that may create databases), else a throw-away cluster started in
+# $tmp/pg on port $1 (tests/pg/cluster.sh); `pg_stop` (for the caller's EXIT
+# trap) stops a cluster started here.
+pg_server() {
+  if [ -z "${PG_URL:-}" ]; then
+    pg_started=1
+    PG_URL="$(bash "$root/tests/pg/cluster.sh" start "$tmp/pg" "$1")"
+  fi
+}
+pg_stop() {
+  if [ -n "${pg_started:-}" ]; then
+    bash "$root/tests/pg/cluster.sh" stop "$tmp/pg" >/dev/null 2>&1 || true
+  fi
+}

@@ -19,12 +19,8 @@ cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
 rasd="${CARGO_TARGET_DIR:-$root/target}/release/rasd"
 tmp="$(mktemp -d)"
 chmod 755 "$tmp"
-if [ -z "${PG_URL:-}" ]; then
-  trap 'pkill -9 -f "rasd_kill_bench" >/dev/null 2>&1 || true; bash "$root/tests/pg/cluster.sh" stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-  PG_URL="$(bash "$root/tests/pg/cluster.sh" start "$tmp/pg" 54349)"
-else
-  trap 'pkill -9 -f "rasd_kill_bench" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-fi
+trap 'pkill -9 -f "rasd_kill_bench" >/dev/null 2>&1 || true; pg_stop; rm -rf "$tmp"' EXIT
+pg_server 54349
 python3 - "$corpus" "$tmp/in" "$sample" <<'PY'
 import json, os, sys, zipfile
 corpus, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])

@@ -22,12 +22,8 @@ cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p rasd
 rasd="${CARGO_TARGET_DIR:-$root/target}/release/rasd"
 tmp="$(mktemp -d)"
 chmod 755 "$tmp"
-if [ -z "${PG_URL:-}" ]; then
-  trap 'bash "$root/tests/pg/cluster.sh" stop "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
-  PG_URL="$(bash "$root/tests/pg/cluster.sh" start "$tmp/pg" 54339)"
-else
-  trap 'rm -rf "$tmp"' EXIT
-fi
+trap 'pg_stop; rm -rf "$tmp"' EXIT
+pg_server 54339
 base="${PG_URL%/*}"
 echo "PostgreSQL: $(psql -X "$PG_URL" -Atc 'SHOW server_version') at $base"
 snapshot() {
