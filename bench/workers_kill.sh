@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kill -9 of workers at random moments: a SaudiNewsNet sample (SAMPLE
 # articles, default 5,000, in inputs of 100) goes through the PostgreSQL
-# work queue with 2 workers (15 s leases); KILLS times (default 10), at a
+# work queue with 2 workers (15 s leases; the stages that read across
+# articles at a place every 5 inputs, so kills also hit their runs); KILLS times (default 10), at a
 # random moment (seed SEED), one running worker is killed with SIGKILL and
 # a new one started. At the end: every input done (none quarantined), the
 # articles and duplicate groups the same as one `rasd ingest` of the sample
@@ -40,7 +41,7 @@ db="$(dirname "$PG_URL")/rasd_kill_bench"
 psql -X "$PG_URL" -qc "DROP DATABASE IF EXISTS rasd_kill_bench" -c "CREATE DATABASE rasd_kill_bench" >/dev/null 2>&1
 "$rasd" --db "$db" enqueue "$tmp/in" > /dev/null
 start_worker() {
-  RAYON_NUM_THREADS=1 "$rasd" --db "$db" worker --until-empty --poll 0.2 --lease 15 --max-attempts 6 \
+  RAYON_NUM_THREADS=1 "$rasd" --db "$db" worker --until-empty --poll 0.2 --lease 15 --max-attempts 6 --derive-every 5 \
     > /dev/null 2>> "$tmp/workers.err" &
   echo $!
 }

@@ -45,6 +45,15 @@ fn config() -> DedupConfig {
 /// Signs and checks every article without a current signature, in id order.
 /// `force` redoes all of them.
 pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSummary, StoreError> {
+    update_duplicates_upto(store, force, i64::MAX)
+}
+
+/// [`update_duplicates`] of the articles with ids up to `upto`.
+pub fn update_duplicates_upto(
+    store: &mut dyn Store,
+    force: bool,
+    upto: i64,
+) -> Result<DedupSummary, StoreError> {
     let t0 = Instant::now();
     let cfg = config();
     let shingler = Shingler::new(cfg.shingle_k);
@@ -81,15 +90,15 @@ pub fn update_duplicates(store: &mut dyn Store, force: bool) -> Result<DedupSumm
     let below = if force { i64::MAX } else { DEDUP_VERSION };
     let mut after = 0;
     loop {
-        let ids = store.articles_needing(Stage::Dedup, below, after, 2000)?;
+        let mut ids = store.articles_needing(Stage::Dedup, below, after, 2000)?;
+        ids.retain(|&id| id <= upto);
         let Some(&last) = ids.last() else { break };
         after = last;
-        let mut bodies = Vec::with_capacity(ids.len());
-        for id in &ids {
-            if let Some(a) = store.article(*id)? {
-                bodies.push((a.id, a.article.body));
-            }
-        }
+        let bodies: Vec<(i64, String)> = store
+            .articles_of(&ids)?
+            .into_iter()
+            .map(|a| (a.id, a.article.body))
+            .collect();
         let signed: Vec<(i64, Vec<u64>, Signature)> = bodies
             .par_iter()
             .map(|(id, body)| {

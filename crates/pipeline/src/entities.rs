@@ -286,11 +286,22 @@ fn kb_state(kb: &KnowledgeBase, last_article: i64) -> KeptState {
 /// order (so the same store always gives the same entities and ids), and
 /// keeps its state for [`update_knowledge_base`]. Ids are numbered anew.
 pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreError> {
+    rebuild_knowledge_base_upto(store, i64::MAX)
+}
+
+/// [`rebuild_knowledge_base`] from the articles with ids up to `upto`.
+pub fn rebuild_knowledge_base_upto(
+    store: &mut dyn Store,
+    upto: i64,
+) -> Result<KbSummary, StoreError> {
     let t0 = std::time::Instant::now();
     let mut kb = KnowledgeBase::new();
     let mut links: Vec<(i64, u32, u32)> = Vec::new();
     let mut last = 0;
     store.all_doc_entities(&mut |article, docs| {
+        if article > upto {
+            return;
+        }
         let ids = kb.add_document(article, &docs);
         last = last.max(article);
         links.extend(
@@ -331,19 +342,28 @@ pub fn rebuild_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreE
 /// no kept state, it is of another version, or articles it has read were
 /// annotated again since.
 pub fn update_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreError> {
+    update_knowledge_base_upto(store, i64::MAX)
+}
+
+/// [`update_knowledge_base`] with the articles with ids up to `upto` (the
+/// later ones are left for a later run).
+pub fn update_knowledge_base_upto(
+    store: &mut dyn Store,
+    upto: i64,
+) -> Result<KbSummary, StoreError> {
     let t0 = std::time::Instant::now();
     let Some(state) = store.kb_state()?.filter(|s| s.version == KB_STATE_VERSION) else {
-        return rebuild_knowledge_base(store);
+        return rebuild_knowledge_base_upto(store, upto);
     };
     if store.unlinked_doc_entities_upto(state.last_article)? {
         tracing::info!("knowledge base: articles read before were annotated again; rebuilding");
-        return rebuild_knowledge_base(store);
+        return rebuild_knowledge_base_upto(store, upto);
     }
     let entities: Vec<rasd_entity::Entity> = match serde_json::from_slice(&state.data) {
         Ok(e) => e,
         Err(e) => {
             tracing::warn!(error = %e, "knowledge base: the kept state cannot be read; rebuilding");
-            return rebuild_knowledge_base(store);
+            return rebuild_knowledge_base_upto(store, upto);
         }
     };
     let mut kb = KnowledgeBase::from_entities(entities);
@@ -356,6 +376,9 @@ pub fn update_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreEr
     let mut touched = std::collections::BTreeSet::new();
     let mut last = state.last_article;
     store.doc_entities_after(state.last_article, &mut |article, docs| {
+        if article > upto {
+            return;
+        }
         let ids = kb.add_document(article, &docs);
         last = last.max(article);
         touched.extend(ids.iter().copied());
@@ -386,8 +409,14 @@ pub fn update_knowledge_base(store: &mut dyn Store) -> Result<KbSummary, StoreEr
         .map(|&id| entity_record(&kb.entities[id as usize], gaz))
         .collect();
     let (mut renamed, mut recountried) = (Vec::new(), Vec::new());
+    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+    let olds: std::collections::HashMap<i64, EntityRecord> = store
+        .entities_of(&ids)?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
     for r in &records {
-        if let Some(old) = store.entity(r.id)?.filter(|o| o.id == r.id) {
+        if let Some(old) = olds.get(&r.id) {
             if (&old.name, &old.name_en, &old.country, &old.sector)
                 != (&r.name, &r.name_en, &r.country, &r.sector)
             {

@@ -771,14 +771,26 @@ struct Loaded {
 }
 
 impl Loaded {
-    /// An article with its stored entities and time expressions.
-    fn read(store: &dyn Store, id: i64, article: Article) -> Result<Loaded, StoreError> {
-        Ok(Loaded {
-            id,
-            article,
-            entities: store.article_entities(id)?,
-            timexes: store.timexes(id)?,
-        })
+    /// Articles with their stored entities and time expressions (read in
+    /// bulk).
+    fn read_all(
+        store: &dyn Store,
+        articles: Vec<(i64, Article)>,
+    ) -> Result<Vec<Loaded>, StoreError> {
+        let ids: Vec<i64> = articles.iter().map(|a| a.0).collect();
+        let entities = store.article_entities_of(&ids)?;
+        let timexes = store.timexes_of(&ids)?;
+        Ok(articles
+            .into_iter()
+            .zip(entities)
+            .zip(timexes)
+            .map(|(((id, article), entities), timexes)| Loaded {
+                id,
+                article,
+                entities,
+                timexes,
+            })
+            .collect())
     }
 }
 
@@ -821,13 +833,12 @@ fn code_listed(
     each: &mut dyn FnMut(EventKey, Merging),
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(500) {
-        let mut loaded = Vec::with_capacity(chunk.len());
-        for &id in chunk {
-            if let Some(s) = store.article(id)? {
-                loaded.push(Loaded::read(store, id, s.article)?);
-            }
-        }
-        code_loaded(&loaded, kb, each);
+        let articles = store
+            .articles_of(chunk)?
+            .into_iter()
+            .map(|s| (s.id, s.article))
+            .collect();
+        code_loaded(&Loaded::read_all(store, articles)?, kb, each);
     }
     Ok(())
 }
@@ -839,6 +850,7 @@ fn code_listed(
 fn code_articles(
     store: &dyn Store,
     after: i64,
+    upto: i64,
     kb: &HashMap<i64, EntityRecord>,
     each: &mut dyn FnMut(EventKey, Merging),
 ) -> Result<(u64, i64), StoreError> {
@@ -852,17 +864,16 @@ fn code_articles(
             ..Default::default()
         };
         store.articles(&q, &mut |s| {
+            if s.id > upto {
+                return false;
+            }
             page.push((s.id, s.article));
             true
         })?;
         let Some(&(last, _)) = page.last() else { break };
         after = last;
         articles += page.len() as u64;
-        let mut loaded = Vec::with_capacity(page.len());
-        for (id, article) in page {
-            loaded.push(Loaded::read(store, id, article)?);
-        }
-        code_loaded(&loaded, kb, each);
+        code_loaded(&Loaded::read_all(store, page)?, kb, each);
     }
     Ok((articles, after))
 }
@@ -966,11 +977,16 @@ fn mention_event(
 /// events are numbered anew in date order, and the state that later
 /// [`update_events`] runs merge into is kept.
 pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError> {
+    rebuild_events_upto(store, i64::MAX)
+}
+
+/// [`rebuild_events`] from the articles with ids up to `upto`.
+pub fn rebuild_events_upto(store: &mut dyn Store, upto: i64) -> Result<EventSummary, StoreError> {
     let t0 = Instant::now();
     let kb = kb_records(store)?;
     let mut merged: BTreeMap<EventKey, Merging> = BTreeMap::new();
     let mut sum = EventSummary::default();
-    let (articles, last) = code_articles(store, 0, &kb, &mut |key, m| {
+    let (articles, last) = code_articles(store, 0, upto, &kb, &mut |key, m| {
         sum.mentions += 1;
         match merged.get_mut(&key) {
             Some(e) => e.absorb(m),
@@ -1010,17 +1026,21 @@ pub fn rebuild_events(store: &mut dyn Store) -> Result<EventSummary, StoreError>
 /// `recountried`: entities whose country the knowledge base changed: the
 /// articles naming them are coded again (their mentions taken out of their
 /// events exactly first), since the coder reads actors' countries.
+///
+/// `upto`: only the articles with ids up to it are added (the later ones
+/// are left for a later run; `i64::MAX`: all).
 pub fn update_events(
     store: &mut dyn Store,
     renamed: &[i64],
     recountried: &[i64],
+    upto: i64,
 ) -> Result<EventSummary, StoreError> {
     let t0 = Instant::now();
     let Some(mark) = store
         .stage_mark(DerivedStage::Events)?
         .filter(|m| m.version == EVENT_STATE_VERSION)
     else {
-        return rebuild_events(store);
+        return rebuild_events_upto(store, upto);
     };
     let kb = kb_records(store)?;
     // The kept keys, and the events to be written.
@@ -1034,7 +1054,7 @@ pub fn update_events(
     })?;
     if bad > 0 {
         tracing::warn!(bad, "events: kept keys cannot be read; rebuilding");
-        return rebuild_events(store);
+        return rebuild_events_upto(store, upto);
     }
     let mut next_id = keys.values().copied().max().unwrap_or(0) + 1;
     let mut open: BTreeMap<i64, (EventKey, Merging)> = BTreeMap::new();
@@ -1163,10 +1183,23 @@ pub fn update_events(
         }
     }
     // The new articles.
-    let (articles, last) = code_articles(store, mark.last_article, &kb, &mut |key, m| {
+    let (articles, last) = code_articles(store, mark.last_article, upto, &kb, &mut |key, m| {
         pending.push((key, m));
     })?;
     sum.articles = articles;
+    // The kept events the new mentions join, read in bulk.
+    let want: BTreeSet<i64> = pending
+        .iter()
+        .filter_map(|(k, _)| keys.get(k).copied())
+        .filter(|id| !open.contains_key(id))
+        .collect();
+    let want: Vec<i64> = want.into_iter().collect();
+    let mut kept: HashMap<i64, Merging> = HashMap::new();
+    for chunk in want.chunks(2000) {
+        for (id, rec, st) in store.event_states_of(chunk)? {
+            kept.insert(id, Merging::from_stored(rec, st));
+        }
+    }
     for (key, m) in pending {
         sum.mentions += 1;
         let id = match keys.get(&key) {
@@ -1182,7 +1215,11 @@ pub fn update_events(
             e.absorb(m);
             continue;
         }
-        let e = match load(store, id)? {
+        let stored = match kept.remove(&id) {
+            Some(e) => Some(e),
+            None => load(store, id)?,
+        };
+        let e = match stored {
             Some(mut e) => {
                 e.absorb(m);
                 e

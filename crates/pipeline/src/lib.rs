@@ -477,23 +477,35 @@ pub struct Derived {
 /// runs it after adding articles; the HTTP server runs it in the background
 /// after an upload.
 pub fn derive(store: &mut dyn Store, entities: bool) -> Result<Derived, StoreError> {
+    derive_upto(store, entities, i64::MAX)
+}
+
+/// [`derive`] with the articles whose ids are up to `upto` only: the later
+/// ones are left for a later run, so the stages see the same articles while
+/// other processes go on writing (workers run them at fixed places of the
+/// work queue).
+pub fn derive_upto(
+    store: &mut dyn Store,
+    entities: bool,
+    upto: i64,
+) -> Result<Derived, StoreError> {
     let t0 = Instant::now();
     let knowledge_base = if entities {
-        Some(entities::update_knowledge_base(store)?)
+        Some(entities::update_knowledge_base_upto(store, upto)?)
     } else {
         None
     };
-    let duplicates = dedup::update_duplicates(store, false)?;
+    let duplicates = dedup::update_duplicates_upto(store, false, upto)?;
     let events = if entities {
         let (renamed, recountried) = knowledge_base
             .as_ref()
             .map(|k| (k.renamed.as_slice(), k.recountried.as_slice()))
             .unwrap_or_default();
-        Some(events::update_events(store, renamed, recountried)?)
+        Some(events::update_events(store, renamed, recountried, upto)?)
     } else {
         None
     };
-    let stories = stories::update_stories(store)?;
+    let stories = stories::update_stories_upto(store, upto)?;
     Ok(Derived {
         knowledge_base,
         duplicates,
@@ -543,12 +555,7 @@ fn run_stage<T: Send>(
         let ids = store.articles_needing(stage, below, after, 2000)?;
         let Some(&last) = ids.last() else { break };
         after = last;
-        let mut articles = Vec::with_capacity(ids.len());
-        for id in &ids {
-            if let Some(a) = store.article(*id)? {
-                articles.push(a);
-            }
-        }
+        let articles = store.articles_of(&ids)?;
         let items: Vec<(i64, T)> = articles
             .par_iter()
             .map(|a| (a.id, annotate(&a.article)))

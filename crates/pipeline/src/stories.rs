@@ -110,9 +110,28 @@ fn gather(id: i64, a: &rasd_doc::Article) -> Gathered {
     }
 }
 
-/// The stored articles after `after`, gathered in parallel chunks, in id
-/// order.
-fn gather_after(store: &dyn Store, after: i64) -> Result<Vec<Gathered>, StoreError> {
+/// Reads the knowledge-base entities with these ids that `kb` lacks in
+/// bulk, persons and organisations kept (the others, and merged ids, are
+/// left for a one-by-one read that follows redirects).
+fn prefetch(
+    store: &dyn Store,
+    kb: &mut HashMap<i64, Option<EntityRecord>>,
+    ids: impl Iterator<Item = i64>,
+) -> Result<(), StoreError> {
+    let want: BTreeSet<i64> = ids.filter(|id| !kb.contains_key(id)).collect();
+    let want: Vec<i64> = want.into_iter().collect();
+    for chunk in want.chunks(5000) {
+        for e in store.entities_of(chunk)? {
+            let keep = matches!(e.etype.as_str(), "PER" | "ORG");
+            kb.insert(e.id, keep.then_some(e));
+        }
+    }
+    Ok(())
+}
+
+/// The stored articles after `after` and up to `upto`, gathered in
+/// parallel chunks, in id order.
+fn gather_after(store: &dyn Store, after: i64, upto: i64) -> Result<Vec<Gathered>, StoreError> {
     let mut gathered: Vec<Gathered> = Vec::new();
     let mut chunk: Vec<(i64, rasd_doc::Article)> = Vec::new();
     let flush = |chunk: &mut Vec<(i64, rasd_doc::Article)>, out: &mut Vec<Gathered>| {
@@ -129,6 +148,9 @@ fn gather_after(store: &dyn Store, after: i64) -> Result<Vec<Gathered>, StoreErr
         ..Default::default()
     };
     store.articles(&q, &mut |s| {
+        if s.id > upto {
+            return false;
+        }
         chunk.push((s.id, s.article));
         if chunk.len() >= 2000 {
             flush(&mut chunk, &mut gathered);
@@ -368,8 +390,13 @@ fn kept_state(c: &Clusterer, stage: &mut StoryStage, last_article: i64) -> KeptS
 /// Rebuilds all stories from the store (numbered in the order they were
 /// started), and keeps the clusterer's state for [`update_stories`].
 pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError> {
+    rebuild_stories_upto(store, i64::MAX)
+}
+
+/// [`rebuild_stories`] from the articles with ids up to `upto`.
+pub fn rebuild_stories_upto(store: &mut dyn Store, upto: i64) -> Result<StorySummary, StoreError> {
     let t0 = Instant::now();
-    let gathered = gather_after(store, 0)?;
+    let gathered = gather_after(store, 0, upto)?;
     tracing::debug!(
         seconds = t0.elapsed().as_secs_f64(),
         "stories: bodies read, terms counted"
@@ -483,21 +510,27 @@ pub fn rebuild_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError
 /// the articles clustered so far. Falls back to [`rebuild_stories`] when
 /// there is no kept state of this version.
 pub fn update_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError> {
+    update_stories_upto(store, i64::MAX)
+}
+
+/// [`update_stories`] with the articles with ids up to `upto` (the later
+/// ones are left for a later run).
+pub fn update_stories_upto(store: &mut dyn Store, upto: i64) -> Result<StorySummary, StoreError> {
     let t0 = Instant::now();
     let Some(kept) = store
         .story_state()?
         .filter(|s| s.version == STORY_STATE_VERSION)
     else {
-        return rebuild_stories(store);
+        return rebuild_stories_upto(store, upto);
     };
     let restored = postcard::from_bytes::<StoryStage>(&kept.data)
         .ok()
         .and_then(|st| Clusterer::restore(&st.clusterer).ok().map(|c| (st, c)));
     let Some((mut stage, mut c)) = restored else {
         tracing::warn!("stories: the kept state cannot be read; rebuilding");
-        return rebuild_stories(store);
+        return rebuild_stories_upto(store, upto);
     };
-    let new = gather_after(store, kept.last_article)?;
+    let new = gather_after(store, kept.last_article, upto)?;
     let mut sum = StorySummary {
         incremental: true,
         articles: new.len() as u64,
@@ -523,7 +556,9 @@ pub fn update_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError>
     let mut kb: HashMap<i64, Option<EntityRecord>> = HashMap::new();
     let mut ents: HashMap<i64, Vec<(i64, u32)>> = HashMap::new();
     let new_ids: Vec<i64> = new.iter().map(|g| g.id).collect();
-    for (a, e, n) in store.article_entity_counts_of(&new_ids)? {
+    let counts = store.article_entity_counts_of(&new_ids)?;
+    prefetch(store, &mut kb, counts.iter().map(|c| c.1))?;
+    for (a, e, n) in counts {
         if kind(store, &mut kb, e)? {
             ents.entry(a).or_default().push((e, n));
         }
@@ -560,15 +595,21 @@ pub fn update_stories(store: &mut dyn Store) -> Result<StorySummary, StoreError>
         .copied()
         .filter(|a| !new_set.contains(a))
         .collect();
-    for &a in &old_ids {
-        if let Some(sa) = store.article(a)? {
-            old.push(gather(a, &sa.article));
-        }
+    for chunk in old_ids.chunks(2000) {
+        let articles = store.articles_of(chunk)?;
+        old.extend(
+            articles
+                .par_iter()
+                .map(|sa| gather(sa.id, &sa.article))
+                .collect::<Vec<_>>(),
+        );
     }
     for (a, v) in store.article_vectors_of(&old_ids)? {
         vectors.insert(a, v);
     }
-    for (a, e, n) in store.article_entity_counts_of(&old_ids)? {
+    let counts = store.article_entity_counts_of(&old_ids)?;
+    prefetch(store, &mut kb, counts.iter().map(|c| c.1))?;
+    for (a, e, n) in counts {
         if kind(store, &mut kb, e)? {
             ents.entry(a).or_default().push((e, n));
         }

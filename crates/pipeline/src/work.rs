@@ -6,20 +6,23 @@
 //! What runs in parallel and what is serialised:
 //! - reading, parsing, time expressions, NER and entity resolution of each
 //!   input run in every worker at once; each input is then written (one
-//!   transaction, idempotent by the input's hash and each article's key)
-//!   when every input queued before it is written, so articles are
+//!   transaction, idempotent by the input's hash and each article's key,
+//!   then its articles' search index) when every input queued before it is
+//!   written, so articles are
 //!   numbered in queue order whatever the number of workers (an input that
 //!   failed and waits for a retry does not hold the others up);
-//! - the stages that read across articles (search index, knowledge base,
-//!   near-duplicates, events, stories) keep one state each: one worker at
-//!   a time runs them, under the store's derived-stages lock
-//!   ([`Store::lock_derived`]), over every article any worker has stored
-//!   since; writers hold the lock's shared side, so the stages never see
-//!   half a batch. They run at fixed places of the queue (after every
-//!   `derive_every` inputs, and when it runs dry), and the inputs after
-//!   such a place are written once they have run there, so that the
-//!   stages see the same batches whatever the number of workers; the
-//!   other workers go on parsing meanwhile.
+//! - the stages that read across articles (knowledge base, near-duplicates,
+//!   events, stories) keep one state each: one worker at a time runs them,
+//!   under the store's stages lock ([`Store::lock_derived`]). They run at
+//!   fixed places of the queue (after every `derive_every` inputs), each
+//!   run over the articles of the inputs up to its place only (the highest
+//!   article id stored when the input at the place was done, see
+//!   [`Store::work_place`]), so the stages see the same batches whatever
+//!   the number of workers, and writers go on meanwhile: the worker that
+//!   holds the lock runs every place it finds due, the others go on
+//!   parsing and writing. When the queue runs dry, they run once more over
+//!   every stored article, with no writer at work (the write lock's
+//!   exclusive side).
 //!
 //! A worker that dies (killed, out of memory) holds its inputs until their
 //! lease runs out; then another worker takes them over. An input that has
@@ -33,7 +36,8 @@ use rasd_store::{DerivedLock, QueueCounts, Store, StoreError};
 use serde::Serialize;
 
 use crate::{
-    derive, ingest_documents_in_turn, update_search_index, IngestOptions, InputFailure, Silent,
+    derive, derive_upto, ingest_documents_in_turn, update_search_index, IngestOptions,
+    InputFailure, Silent,
 };
 
 /// What `enqueue` did.
@@ -161,40 +165,83 @@ struct Runs {
     seconds: std::cell::Cell<f64>,
 }
 
-/// Brings the search index and the stages that read across articles up to
-/// date, when this worker gets the lock (or waits for it, with `wait`),
-/// and records that they have run through queue id `through`; nothing
-/// when they already have. False when another process held the lock.
-fn derive_through(
+/// Runs the stages that read across articles at each place of the queue
+/// (a multiple of `every`) that the queue has passed and they have not run
+/// at, in order, each over the articles of the inputs up to that place
+/// only: writers go on meanwhile, and the stages see the same batches
+/// whatever the number of workers. Without `wait`, places are left to the
+/// process that holds the stages' lock (it runs every place it finds due).
+fn derive_places(
     store: &mut dyn Store,
     entities: bool,
-    through: i64,
+    every: i64,
     wait: bool,
     runs: &Runs,
-) -> Result<bool, StoreError> {
-    if !store.lock_derived(DerivedLock::Stages, wait)? {
-        return Ok(false);
+) -> Result<(), StoreError> {
+    loop {
+        let place = (store.work_derived()? / every + 1) * every;
+        if store.work_place(place)?.is_none() {
+            return Ok(());
+        }
+        if !store.lock_derived(DerivedLock::Stages, wait)? {
+            return Ok(());
+        }
+        let t0 = Instant::now();
+        let run = (|| -> Result<bool, StoreError> {
+            // Another process may have run them meanwhile.
+            if store.work_derived()? >= place {
+                return Ok(false);
+            }
+            let Some(upto) = store.work_place(place)? else {
+                return Ok(false);
+            };
+            // Nothing stored since the place before: nothing to run.
+            let before = if place > every {
+                store.work_place(place - every)?
+            } else {
+                Some(0)
+            };
+            let ran = before != Some(upto);
+            if ran {
+                derive_upto(store, entities, upto)?;
+            }
+            store.set_work_derived(place)?;
+            Ok(ran)
+        })();
+        let unlocked = store.unlock_derived(DerivedLock::Stages);
+        if run? {
+            runs.n.set(runs.n.get() + 1);
+            runs.seconds
+                .set(runs.seconds.get() + t0.elapsed().as_secs_f64());
+        }
+        unlocked?;
     }
+}
+
+/// Runs the stages at the places the queue has passed, then over every
+/// stored article, once no process writes articles (the queue ran dry).
+fn derive_all(
+    store: &mut dyn Store,
+    entities: bool,
+    every: i64,
+    runs: &Runs,
+) -> Result<(), StoreError> {
+    derive_places(store, entities, every, true, runs)?;
+    store.lock_derived(DerivedLock::Stages, true)?;
     let t0 = Instant::now();
-    let run = (|| -> Result<bool, StoreError> {
-        if through > 0 && store.work_derived()? >= through {
-            return Ok(false);
-        }
-        update_search_index(store, false, &Silent)?;
-        derive(store, entities)?;
-        if through > 0 {
-            store.set_work_derived(through)?;
-        }
-        Ok(true)
+    let run = (|| -> Result<(), StoreError> {
+        store.lock_derived(DerivedLock::Quiet, true)?;
+        let r = update_search_index(store, false, &Silent).and_then(|_| derive(store, entities));
+        let unlocked = store.unlock_derived(DerivedLock::Quiet);
+        r?;
+        unlocked
     })();
     let unlocked = store.unlock_derived(DerivedLock::Stages);
-    if run? {
-        runs.n.set(runs.n.get() + 1);
-        runs.seconds
-            .set(runs.seconds.get() + t0.elapsed().as_secs_f64());
-    }
-    unlocked?;
-    Ok(true)
+    run?;
+    runs.n.set(runs.n.get() + 1);
+    runs.seconds
+        .set(runs.seconds.get() + t0.elapsed().as_secs_f64());
+    unlocked
 }
 
 /// Claims and ingests inputs until `stop` is set (or, with `until_empty`,
@@ -223,7 +270,7 @@ pub fn run_worker(
             let q = store.queue_counts()?;
             let dry = q.pending == 0 && q.running == 0;
             if pending_derive && dry {
-                derive_through(store, ingest.entities, 0, true, &runs)?;
+                derive_all(store, ingest.entities, every, &runs)?;
                 pending_derive = false;
             }
             if w.until_empty && dry {
@@ -255,22 +302,12 @@ pub fn run_worker(
         // in queue order.
         let first = ids.first().copied().unwrap_or(i64::MAX);
         // Writing (and indexing for search) holds the shared side of the
-        // derived-stages lock: the stages never see half of a batch.
-        // An input after a place where the stages run is written once they
-        // have run there; when the input at that place failed or its worker
-        // died, the next in line runs them.
-        let due = (first - 1) / every * every;
+        // write lock: a run of the stages over every article never sees
+        // half of a batch (runs at places of the queue read only the
+        // articles of the inputs up to the place, all written then).
         let locked = std::cell::Cell::new(false);
         let wait_turn = |s: &mut dyn Store| -> Result<(), StoreError> {
-            loop {
-                if s.work_turn(first)?
-                    && (due <= 0
-                        || s.work_derived()? >= due
-                        || derive_through(s, ingest.entities, due, false, &runs)?
-                            && s.work_derived()? >= due)
-                {
-                    break;
-                }
+            while !s.work_turn(first)? {
                 std::thread::sleep(Duration::from_millis(20));
             }
             if !locked.get() {
@@ -313,12 +350,9 @@ pub fn run_worker(
                 }
             }
         }
-        // The input at a place where the stages run: run them now.
-        let last = ids.last().copied().unwrap_or(0);
-        if pending_derive && ids.iter().any(|id| id % every == 0) {
-            derive_through(store, ingest.entities, last, true, &runs)?;
-            pending_derive = false;
-        }
+        // Places of the queue passed now: run the stages there, unless
+        // another worker is running them (it runs every place it finds).
+        derive_places(store, ingest.entities, every, false, &runs)?;
     }
     sum.derive_runs = runs.n.get();
     sum.derive_seconds = runs.seconds.get();

@@ -535,12 +535,15 @@ pub struct WorkItem {
     pub attempts: u32,
 }
 
-/// The two sides of [`Store::lock_derived`].
+/// The locks of [`Store::lock_derived`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DerivedLock {
-    /// Writing articles: any number of processes at once, never while the
-    /// stages run (each stage must see one set of articles).
+    /// Writing articles: any number of processes at once, never while
+    /// [`DerivedLock::Quiet`] is held.
     Write,
+    /// No process writing articles: taken by a run of the stages over
+    /// every stored article (one bounded by an article id needs no quiet).
+    Quiet,
     /// Running the stages that read across articles: one process alone.
     Stages,
 }
@@ -574,6 +577,15 @@ pub trait Store {
     /// Articles in id order.
     fn articles(&self, q: &ArticleQuery, f: &mut dyn FnMut(StoredArticle) -> bool) -> Result<()>;
     fn article(&self, id: i64) -> Result<Option<StoredArticle>>;
+    /// The stored articles with these ids, in the order given (ids not
+    /// stored are left out): one query where the backend is remote.
+    fn articles_of(&self, ids: &[i64]) -> Result<Vec<StoredArticle>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            out.extend(self.article(id)?);
+        }
+        Ok(out)
+    }
     /// The decoded-or-raw original bytes of an input.
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>>;
     fn stats(&self) -> Result<Stats>;
@@ -583,6 +595,10 @@ pub trait Store {
     fn data_version(&self) -> Result<i64>;
     /// Time expressions stored for an article.
     fn timexes(&self, article_id: i64) -> Result<Vec<TimeMention>>;
+    /// [`Store::timexes`] of each of these articles, in the order given.
+    fn timexes_of(&self, ids: &[i64]) -> Result<Vec<Vec<TimeMention>>> {
+        ids.iter().map(|&id| self.timexes(id)).collect()
+    }
     /// Replaces the time expressions of articles, in one transaction, and
     /// records the annotator version.
     fn replace_timexes(&mut self, items: &[(i64, Vec<TimeMention>)], version: i64) -> Result<()>;
@@ -632,6 +648,15 @@ pub trait Store {
     fn entity_redirect(&self, id: i64) -> Result<Option<i64>>;
     fn entities(&self, f: &mut dyn FnMut(EntityRecord) -> bool) -> Result<()>;
     fn entity(&self, id: i64) -> Result<Option<EntityRecord>>;
+    /// The entities with these ids, without following redirects (merged
+    /// ids are left out), in the order given.
+    fn entities_of(&self, ids: &[i64]) -> Result<Vec<EntityRecord>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            out.extend(self.entity(id)?.filter(|e| e.id == id));
+        }
+        Ok(out)
+    }
     fn entity_mentions(&self, id: i64, limit: u64) -> Result<Vec<EntityMention>>;
     /// Articles split off page `page_id`: (id, title).
     fn appended_items(&self, page_id: i64) -> Result<Vec<(i64, Option<String>)>>;
@@ -698,6 +723,11 @@ pub trait Store {
     /// The stored entities of one article, in index order, each with its
     /// knowledge-base id and its mentions.
     fn article_entities(&self, id: i64) -> Result<Vec<StoredDocEntity>>;
+    /// [`Store::article_entities`] of each of these articles, in the order
+    /// given.
+    fn article_entities_of(&self, ids: &[i64]) -> Result<Vec<Vec<StoredDocEntity>>> {
+        ids.iter().map(|&id| self.article_entities(id)).collect()
+    }
     /// Replaces all events (one transaction).
     /// Replaces all events (numbered anew) with their kept state; old
     /// event redirects are dropped.
@@ -720,6 +750,16 @@ pub trait Store {
     fn event_keys(&self, f: &mut dyn FnMut(i64, &str)) -> Result<()>;
     /// One event with its kept state.
     fn event_state(&self, id: i64) -> Result<Option<(EventRecord, EventState)>>;
+    /// [`Store::event_state`] of each of these events that has one.
+    fn event_states_of(&self, ids: &[i64]) -> Result<Vec<(i64, EventRecord, EventState)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some((r, s)) = self.event_state(id)? {
+                out.push((id, r, s));
+            }
+        }
+        Ok(out)
+    }
     /// The event a merged event id now stands for.
     fn event_redirect(&self, id: i64) -> Result<Option<i64>>;
     /// How far a derived stage has read.
@@ -770,7 +810,9 @@ pub trait Store {
         lease_secs: u64,
         max_attempts: u32,
     ) -> Result<Vec<WorkItem>>;
-    /// Marks claimed inputs done (their bytes are in `inputs` now).
+    /// Marks claimed inputs done (their bytes are in `inputs` now), with
+    /// the highest article id stored when they were (see
+    /// [`Store::work_place`]).
     fn finish_work(&mut self, ids: &[i64]) -> Result<()>;
     /// Records a failed attempt: the input waits `retry_secs` before it can
     /// be claimed again, or is quarantined with the reason once it has had
@@ -790,6 +832,12 @@ pub trait Store {
     /// as one `rasd ingest` of the same inputs numbers them, whatever the
     /// number of workers.
     fn work_turn(&self, id: i64) -> Result<bool>;
+    /// Whether the queue has passed queue id `place`: an input at or after
+    /// it is queued and every input up to it is done, quarantined, or failed
+    /// and waiting for a retry. Then the highest article id stored when
+    /// the last of those that are done was (0 when none is): the articles
+    /// of the inputs up to `place`, since inputs are written in queue order.
+    fn work_place(&self, place: i64) -> Result<Option<i64>>;
     /// The queue id through which the stages that read across articles have
     /// run for the workers (0 before any run).
     fn work_derived(&self) -> Result<i64>;
@@ -798,9 +846,10 @@ pub trait Store {
     fn set_work_derived(&mut self, id: i64) -> Result<()>;
     /// Takes the lock that keeps the stages reading across articles
     /// (knowledge base, near-duplicates, events, stories, search) apart
-    /// from one another and from writers of articles, between processes:
-    /// [`DerivedLock::Stages`] alone, [`DerivedLock::Write`] shared by any
-    /// number of writers. Waits for it when `wait`, else returns false when
+    /// from one another, and writers of articles from runs of the stages
+    /// over every article, between processes: [`DerivedLock::Stages`]
+    /// alone, [`DerivedLock::Write`] shared by any number of writers and
+    /// apart from [`DerivedLock::Quiet`]. Waits for it when `wait`, else returns false when
     /// it is taken. Held until [`Store::unlock_derived`] or the connection
     /// ends (a killed process releases it).
     fn lock_derived(&mut self, lock: DerivedLock, wait: bool) -> Result<bool>;

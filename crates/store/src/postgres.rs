@@ -274,12 +274,18 @@ CREATE TABLE work_marks (
     derived_through BIGINT NOT NULL
 );
 "#,
+    // The highest article id stored when an input was done: where the
+    // stages run for the inputs up to it.
+    r#"
+ALTER TABLE work ADD COLUMN last_article BIGINT;
+"#,
 ];
 
 /// The advisory lock keys that serialise migrations, and the stages that
 /// read across articles, between processes.
 const MIGRATION_LOCK: i64 = 0x7261_7364_0001;
 pub(crate) const DERIVED_LOCK: i64 = 0x7261_7364_0002;
+pub(crate) const WRITE_LOCK: i64 = 0x7261_7364_0003;
 
 /// A store on a PostgreSQL database.
 pub struct PgStore {
@@ -474,6 +480,10 @@ impl Store for PgStore {
         articles::article(self, id)
     }
 
+    fn articles_of(&self, ids: &[i64]) -> Result<Vec<StoredArticle>> {
+        articles::articles_of(self, ids)
+    }
+
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>> {
         articles::input_raw(self, input_id)
     }
@@ -496,6 +506,10 @@ impl Store for PgStore {
 
     fn timexes(&self, article_id: i64) -> Result<Vec<TimeMention>> {
         articles::timexes(self, article_id)
+    }
+
+    fn timexes_of(&self, ids: &[i64]) -> Result<Vec<Vec<TimeMention>>> {
+        articles::timexes_of(self, ids)
     }
 
     fn replace_timexes(&mut self, items: &[(i64, Vec<TimeMention>)], version: i64) -> Result<()> {
@@ -566,6 +580,10 @@ impl Store for PgStore {
 
     fn entity(&self, id: i64) -> Result<Option<EntityRecord>> {
         knowledge::entity(self, id)
+    }
+
+    fn entities_of(&self, ids: &[i64]) -> Result<Vec<EntityRecord>> {
+        knowledge::entities_of(self, ids)
     }
 
     fn entity_mentions(&self, id: i64, limit: u64) -> Result<Vec<EntityMention>> {
@@ -668,6 +686,10 @@ impl Store for PgStore {
         knowledge::article_entities(self, id)
     }
 
+    fn article_entities_of(&self, ids: &[i64]) -> Result<Vec<Vec<StoredDocEntity>>> {
+        knowledge::article_entities_of(self, ids)
+    }
+
     fn write_events(
         &mut self,
         events: &[(EventRecord, EventState)],
@@ -692,6 +714,10 @@ impl Store for PgStore {
 
     fn event_state(&self, id: i64) -> Result<Option<(EventRecord, EventState)>> {
         derived::event_state(self, id)
+    }
+
+    fn event_states_of(&self, ids: &[i64]) -> Result<Vec<(i64, EventRecord, EventState)>> {
+        derived::event_states_of(self, ids)
     }
 
     fn event_redirect(&self, id: i64) -> Result<Option<i64>> {
@@ -774,6 +800,10 @@ impl Store for PgStore {
 
     fn work_turn(&self, id: i64) -> Result<bool> {
         work::work_turn(self, id)
+    }
+
+    fn work_place(&self, place: i64) -> Result<Option<i64>> {
+        work::work_place(self, place)
     }
 
     fn work_derived(&self) -> Result<i64> {

@@ -289,6 +289,11 @@ CREATE TABLE work_marks (
     derived_through INTEGER NOT NULL
 );
 "#,
+    // The highest article id stored when an input was done: where the
+    // stages run for the inputs up to it.
+    r#"
+ALTER TABLE work ADD COLUMN last_article INTEGER;
+"#,
 ];
 
 /// bm25 weights of the full-text columns: title, body, title_extra,
@@ -1776,6 +1781,10 @@ impl Store for SqliteStore {
         self.work_turn_of(id)
     }
 
+    fn work_place(&self, place: i64) -> Result<Option<i64>> {
+        self.work_place_of(place)
+    }
+
     fn work_derived(&self) -> Result<i64> {
         Ok(self
             .conn
@@ -1804,14 +1813,14 @@ impl Store for SqliteStore {
             // Each write is one transaction under SQLite's own write lock;
             // writers are not kept from the stages between transactions
             // (run one worker on a SQLite store).
-            crate::DerivedLock::Write => Ok(true),
+            crate::DerivedLock::Write | crate::DerivedLock::Quiet => Ok(true),
         }
     }
 
     fn unlock_derived(&mut self, lock: crate::DerivedLock) -> Result<()> {
         match lock {
             crate::DerivedLock::Stages => self.derived_unlock(),
-            crate::DerivedLock::Write => Ok(()),
+            crate::DerivedLock::Write | crate::DerivedLock::Quiet => Ok(()),
         }
     }
 

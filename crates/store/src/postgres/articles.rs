@@ -534,6 +534,20 @@ pub(super) fn article(s: &PgStore, id: i64) -> Result<Option<StoredArticle>> {
     row.as_ref().map(row_to_article).transpose()
 }
 
+/// In one query; in the order of `ids`.
+pub(super) fn articles_of(s: &PgStore, ids: &[i64]) -> Result<Vec<StoredArticle>> {
+    let sql = format!(
+        "SELECT {ARTICLE_COLS} FROM articles a JOIN inputs i ON i.id = a.input_id
+         WHERE a.id = ANY($1)"
+    );
+    let rows = s.db().query_typed(&sql, &[(&ids, Type::INT8_ARRAY)])?;
+    let mut by_id: std::collections::HashMap<i64, StoredArticle> = rows
+        .iter()
+        .map(|r| row_to_article(r).map(|a| (a.id, a)))
+        .collect::<Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 pub(super) fn input_raw(s: &PgStore, input_id: i64) -> Result<Option<Vec<u8>>> {
     let row = s.db().query_typed_opt(
         "SELECT raw FROM inputs WHERE id = $1",
@@ -602,33 +616,43 @@ pub(super) fn stats(s: &PgStore) -> Result<Stats> {
 
 /// In insertion order (the identity column), as SQLite's rowid order.
 pub(super) fn timexes(s: &PgStore, article_id: i64) -> Result<Vec<TimeMention>> {
+    Ok(timexes_of(s, &[article_id])?.pop().unwrap_or_default())
+}
+
+/// In one query; in the order of `ids`.
+pub(super) fn timexes_of(s: &PgStore, ids: &[i64]) -> Result<Vec<Vec<TimeMention>>> {
     let rows = s.db().query_typed(
-        r#"SELECT field, start, "end", text, value, grain, kind, "offset", flags
-           FROM timexes WHERE article_id = $1 ORDER BY id"#,
-        &[(&article_id, Type::INT8)],
+        r#"SELECT article_id, field, start, "end", text, value, grain, kind, "offset", flags
+           FROM timexes WHERE article_id = ANY($1) ORDER BY article_id, id"#,
+        &[(&ids, Type::INT8_ARRAY)],
     )?;
-    let what = format!("time expressions of article {article_id}");
-    rows.iter()
-        .map(|r| {
-            let field: String = r.try_get(0)?;
-            let start: i64 = r.try_get(1)?;
-            let end: i64 = r.try_get(2)?;
-            let grain: String = r.try_get(5)?;
-            let kind: String = r.try_get(6)?;
-            let flags: String = r.try_get(8)?;
-            Ok(TimeMention {
-                field: Field::parse(&field)
-                    .ok_or_else(|| corrupt(what.clone(), format!("unknown field {field}")))?,
-                span: Span::new(start as usize, end as usize),
-                text: r.try_get(3)?,
-                value: r.try_get(4)?,
-                grain: parse_enum(&grain, &what)?,
-                kind: parse_enum(&kind, &what)?,
-                offset: r.try_get(7)?,
-                flags: parse_json(&flags, &what)?,
-            })
-        })
-        .collect()
+    let mut by_id: std::collections::HashMap<i64, Vec<TimeMention>> =
+        std::collections::HashMap::new();
+    for r in &rows {
+        let article_id: i64 = r.try_get(0)?;
+        let what = || format!("time expressions of article {article_id}");
+        let field: String = r.try_get(1)?;
+        let start: i64 = r.try_get(2)?;
+        let end: i64 = r.try_get(3)?;
+        let grain: String = r.try_get(6)?;
+        let kind: String = r.try_get(7)?;
+        let flags: String = r.try_get(9)?;
+        by_id.entry(article_id).or_default().push(TimeMention {
+            field: Field::parse(&field)
+                .ok_or_else(|| corrupt(what(), format!("unknown field {field}")))?,
+            span: Span::new(start as usize, end as usize),
+            text: r.try_get(4)?,
+            value: r.try_get(5)?,
+            grain: parse_enum(&grain, &what())?,
+            kind: parse_enum(&kind, &what())?,
+            offset: r.try_get(8)?,
+            flags: parse_json(&flags, &what())?,
+        });
+    }
+    Ok(ids
+        .iter()
+        .map(|id| by_id.remove(id).unwrap_or_default())
+        .collect())
 }
 
 /// In bulk: the old rows of all the articles deleted, the new ones

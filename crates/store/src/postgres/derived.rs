@@ -574,24 +574,36 @@ pub(super) fn event_keys(s: &PgStore, f: &mut dyn FnMut(i64, &str)) -> Result<()
 }
 
 pub(super) fn event_state(s: &PgStore, id: i64) -> Result<Option<(EventRecord, EventState)>> {
-    let row = s.db().query_opt(
-        "SELECT e.record, s.key, s.publishers, s.places, s.contribs
-         FROM events e JOIN event_state s ON s.event_id = e.id WHERE e.id = $1",
-        &[&id],
+    Ok(event_states_of(s, &[id])?.pop().map(|(_, r, st)| (r, st)))
+}
+
+/// In one query, in id order.
+pub(super) fn event_states_of(
+    s: &PgStore,
+    ids: &[i64],
+) -> Result<Vec<(i64, EventRecord, EventState)>> {
+    let rows = s.db().query(
+        "SELECT e.id, e.record, s.key, s.publishers, s.places, s.contribs
+         FROM events e JOIN event_state s ON s.event_id = e.id WHERE e.id = ANY($1)
+         ORDER BY e.id",
+        &[&ids],
     )?;
-    let Some(r) = row else {
-        return Ok(None);
-    };
-    let what = format!("event {id}");
-    Ok(Some((
-        parse_json(r.try_get(0)?, &what)?,
-        EventState {
-            key: r.try_get(1)?,
-            publishers: parse_json(r.try_get(2)?, &what)?,
-            places: parse_json(r.try_get(3)?, &what)?,
-            contribs: parse_json(r.try_get(4)?, &what)?,
-        },
-    )))
+    rows.iter()
+        .map(|r| {
+            let id: i64 = r.try_get(0)?;
+            let what = format!("event {id}");
+            Ok((
+                id,
+                parse_json(r.try_get(1)?, &what)?,
+                EventState {
+                    key: r.try_get(2)?,
+                    publishers: parse_json(r.try_get(3)?, &what)?,
+                    places: parse_json(r.try_get(4)?, &what)?,
+                    contribs: parse_json(r.try_get(5)?, &what)?,
+                },
+            ))
+        })
+        .collect()
 }
 
 pub(super) fn event_redirect(s: &PgStore, id: i64) -> Result<Option<i64>> {

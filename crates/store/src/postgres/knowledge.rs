@@ -410,6 +410,20 @@ pub(super) fn entities(s: &PgStore, f: &mut dyn FnMut(EntityRecord) -> bool) -> 
 
 /// An entity by id; the id of an entity merged into another gives that
 /// other one (its record carries its own id).
+/// In one query, without redirects; in the order of `ids`.
+pub(super) fn entities_of(s: &PgStore, ids: &[i64]) -> Result<Vec<EntityRecord>> {
+    let rows = s.db().query(
+        &format!("SELECT {ENTITY_COLS} FROM entities WHERE id = ANY($1)"),
+        &[&ids],
+    )?;
+    let mut by_id: HashMap<i64, EntityRecord> = HashMap::new();
+    for r in &rows {
+        let e = finish_entity(entity_from_row(r)?)?;
+        by_id.insert(e.id, e);
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 pub(super) fn entity(s: &PgStore, id: i64) -> Result<Option<EntityRecord>> {
     let get = |id: i64| -> Result<Option<EntityRecord>> {
         let row = s.db().query_opt(
@@ -529,41 +543,56 @@ pub(super) fn article_entity_counts(s: &PgStore, f: &mut dyn FnMut(i64, i64, u32
 }
 
 pub(super) fn article_entities(s: &PgStore, id: i64) -> Result<Vec<StoredDocEntity>> {
+    Ok(article_entities_of(s, &[id])?.pop().unwrap_or_default())
+}
+
+/// In two queries; in the order of `ids`.
+pub(super) fn article_entities_of(s: &PgStore, ids: &[i64]) -> Result<Vec<Vec<StoredDocEntity>>> {
     let (ents, ments) = {
         let mut c = s.db();
         let ents = c.query(
-            "SELECT data, entity_id FROM doc_entities WHERE article_id = $1 ORDER BY idx",
-            &[&id],
+            "SELECT article_id, data, entity_id FROM doc_entities WHERE article_id = ANY($1)
+             ORDER BY article_id, idx",
+            &[&ids],
         )?;
         // In the order they were written (the identity column), as SQLite's
         // rowid order.
         let ments = c.query(
-            "SELECT field, start, \"end\", etype, doc_entity FROM mentions WHERE article_id = $1 ORDER BY id",
-            &[&id],
+            "SELECT article_id, field, start, \"end\", etype, doc_entity FROM mentions
+             WHERE article_id = ANY($1) ORDER BY article_id, id",
+            &[&ids],
         )?;
         (ents, ments)
     };
-    let mut out = Vec::with_capacity(ents.len());
+    let mut by_id: HashMap<i64, Vec<StoredDocEntity>> = HashMap::new();
     for r in &ents {
-        let d: &str = r.try_get(0)?;
-        out.push(StoredDocEntity {
+        let id: i64 = r.try_get(0)?;
+        let d: &str = r.try_get(1)?;
+        by_id.entry(id).or_default().push(StoredDocEntity {
             entity: parse_json(d, &format!("entities of article {id}"))?,
-            kb_id: r.try_get(1)?,
+            kb_id: r.try_get(2)?,
             mentions: Vec::new(),
         });
     }
-    let what = format!("mentions of article {id}");
     for r in &ments {
+        let id: i64 = r.try_get(0)?;
         let row = (
-            r.try_get(0)?,
             r.try_get(1)?,
             r.try_get(2)?,
             r.try_get(3)?,
             r.try_get(4)?,
+            r.try_get(5)?,
         );
-        attach_mention(&mut out, row, &what)?;
+        attach_mention(
+            by_id.entry(id).or_default(),
+            row,
+            &format!("mentions of article {id}"),
+        )?;
     }
-    Ok(out)
+    Ok(ids
+        .iter()
+        .map(|id| by_id.remove(id).unwrap_or_default())
+        .collect())
 }
 
 pub(super) fn entity_redirects(s: &PgStore) -> Result<Vec<(i64, i64)>> {

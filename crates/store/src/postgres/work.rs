@@ -2,7 +2,7 @@
 //! database's clock (machines' clocks may differ), and a session advisory
 //! lock for the stages that read across articles.
 
-use super::{PgStore, DERIVED_LOCK};
+use super::{PgStore, DERIVED_LOCK, WRITE_LOCK};
 use crate::{DerivedLock, QueueCounts, Result, StoreError, WorkItem};
 
 fn secs(n: u64) -> f64 {
@@ -83,7 +83,8 @@ pub(super) fn claim_work(
 pub(super) fn finish_work(s: &mut PgStore, ids: &[i64]) -> Result<()> {
     s.db().execute(
         "UPDATE work SET state = 'done', raw = '\\x', worker = NULL, lease_until = NULL,
-             error = NULL, done_at = now()
+             error = NULL, done_at = now(),
+             last_article = (SELECT coalesce(max(id), 0) FROM articles)
          WHERE id = ANY($1)",
         &[&ids],
     )?;
@@ -142,6 +143,19 @@ pub(super) fn work_turn(s: &PgStore, id: i64) -> Result<bool> {
         .try_get(0)?)
 }
 
+pub(super) fn work_place(s: &PgStore, place: i64) -> Result<Option<i64>> {
+    let row = s.db().query_one(
+        "SELECT EXISTS (SELECT 1 FROM work WHERE id >= $1),
+                (SELECT coalesce(max(last_article), 0)::BIGINT FROM work
+                 WHERE id <= $1 AND state = 'done')",
+        &[&place],
+    )?;
+    if !row.try_get::<_, bool>(0)? || !work_turn(s, place + 1)? {
+        return Ok(None);
+    }
+    Ok(Some(row.try_get(1)?))
+}
+
 pub(super) fn work_derived(s: &PgStore) -> Result<i64> {
     Ok(s.db()
         .query_opt("SELECT derived_through FROM work_marks WHERE id = 1", &[])?
@@ -160,26 +174,35 @@ pub(super) fn set_work_derived(s: &mut PgStore, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The advisory lock behind each [`DerivedLock`]: one for the stages, one
+/// that writers share and a run over every article takes alone.
+fn lock_key(lock: DerivedLock) -> i64 {
+    match lock {
+        DerivedLock::Stages => DERIVED_LOCK,
+        DerivedLock::Write | DerivedLock::Quiet => WRITE_LOCK,
+    }
+}
+
 pub(super) fn lock_derived(s: &mut PgStore, lock: DerivedLock, wait: bool) -> Result<bool> {
     let f = match (lock, wait) {
-        (DerivedLock::Stages, true) => "pg_advisory_lock",
-        (DerivedLock::Stages, false) => "pg_try_advisory_lock",
+        (DerivedLock::Stages | DerivedLock::Quiet, true) => "pg_advisory_lock",
+        (DerivedLock::Stages | DerivedLock::Quiet, false) => "pg_try_advisory_lock",
         (DerivedLock::Write, true) => "pg_advisory_lock_shared",
         (DerivedLock::Write, false) => "pg_try_advisory_lock_shared",
     };
     let row = s
         .db()
-        .query_one(&format!("SELECT {f}($1)::text"), &[&DERIVED_LOCK])?;
+        .query_one(&format!("SELECT {f}($1)::text"), &[&lock_key(lock)])?;
     // The waiting forms return void (''), the others a boolean.
     Ok(row.try_get::<_, &str>(0)? != "false")
 }
 
 pub(super) fn unlock_derived(s: &mut PgStore, lock: DerivedLock) -> Result<()> {
     let f = match lock {
-        DerivedLock::Stages => "pg_advisory_unlock",
+        DerivedLock::Stages | DerivedLock::Quiet => "pg_advisory_unlock",
         DerivedLock::Write => "pg_advisory_unlock_shared",
     };
     s.db()
-        .execute(&format!("SELECT {f}($1)"), &[&DERIVED_LOCK])?;
+        .execute(&format!("SELECT {f}($1)"), &[&lock_key(lock)])?;
     Ok(())
 }

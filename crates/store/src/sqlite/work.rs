@@ -86,7 +86,8 @@ impl SqliteStore {
         {
             let mut st = tx.prepare(
                 "UPDATE work SET state = 'done', raw = x'', worker = NULL, lease_until = NULL,
-                     error = NULL, done_at = unixepoch()
+                     error = NULL, done_at = unixepoch(),
+                     last_article = (SELECT coalesce(max(id), 0) FROM articles)
                  WHERE id = ?1",
             )?;
             for id in ids {
@@ -142,6 +143,23 @@ impl SqliteStore {
             }
         }
         Ok(q)
+    }
+
+    pub(crate) fn work_place_of(&self, place: i64) -> Result<Option<i64>> {
+        let passed: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM work WHERE id >= ?1)",
+            [place],
+            |r| r.get(0),
+        )?;
+        if !passed || !self.work_turn_of(place + 1)? {
+            return Ok(None);
+        }
+        Ok(Some(self.conn.query_row(
+            "SELECT coalesce(max(last_article), 0) FROM work
+             WHERE id <= ?1 AND state = 'done'",
+            [place],
+            |r| r.get(0),
+        )?))
     }
 
     pub(crate) fn work_turn_of(&self, id: i64) -> Result<bool> {
