@@ -91,6 +91,34 @@ enum Val {
     Duration(i64, Unit),
     /// Half or quarter of an hour, as minutes.
     DurationMinutes(i64),
+    /// A named weekday of a week relative to the anchor's (`الأحد من الأسبوع
+    /// الماضي`); weeks run from Sunday (`الأحد`, "the first") to Saturday.
+    WeekdayOfWeek(Weekday, i64),
+    /// A day of a month relative to the anchor's (`الخامس من الشهر الجاري`).
+    DayOfRelMonth(i8, i64),
+    /// A range of days without a year (`من 13 إلى 15 تموز`): first day and
+    /// month, last day and month; the year is the first day's, as for
+    /// [`Val::DayMonth`], and the last day follows it.
+    DayRange(i8, i8, i8, i8, Dir),
+    /// The first or last day, week, month or weekday of a period (`آخر جمعة
+    /// من الشهر`, `أول أسبوع من الشهر الجاري`). `true` for the last.
+    NthOf(bool, Sub, Box<Val>),
+    /// A Hijri day or month in a Gregorian year (`عيد الأضحى 2013`): the
+    /// first one that falls in (for a month: that begins in) that year.
+    HijriDayInYear(i16, i64, i64),
+    HijriMonthInYear(i16, i64),
+    /// Easter Sunday (Western, or Orthodox when `true`) of a year or, without
+    /// one, the nearest in the direction.
+    Easter(Option<i16>, bool, Dir),
+}
+
+/// What `أول`/`آخر` picks within a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    Day,
+    Week,
+    Month,
+    Weekday(Weekday),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,10 +368,12 @@ fn quantity_at(toks: &[Token], i: usize) -> Option<(i64, Unit, usize)> {
         }
         return None;
     }
-    let (u, c) = word_nc(toks, i, |w| unit_of(w).is_some()).and_then(unit_of)?;
+    let w = word_nc(toks, i, |w| unit_of(w).is_some())?;
+    let (u, c) = unit_of(w)?;
     let n = c?;
-    // A plural unit followed by its number: `السنوات الأربع`, `الأيام الثلاثة`.
-    if n == 1 && word(toks, i).is_some_and(|w| w.starts_with("ال")) {
+    // A plural unit followed by its number: `السنوات الأربع`, `الأيام الثلاثة`
+    // (and `والثانية`, the ordinal, after a glued conjunction).
+    if n == 1 && w.starts_with("ال") {
         return None;
     }
     Some((n, u, i + 1))
@@ -384,6 +414,8 @@ fn rel_day_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
     }
     match w {
         "امس" | "البارحه" => Some((-1, i + 1)),
+        // `اليوم الثالث` is the third day (of something), not today.
+        "اليوم" if word(toks, i + 1).is_some_and(|w| ordinal_unit(w).is_some()) => None,
         "اليوم" => Some((0, i + 1)),
         "غدا" | "غد" => Some((1, i + 1)),
         "اول" => match (word(toks, i + 1), word(toks, i + 2)) {
@@ -397,6 +429,512 @@ fn rel_day_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
         },
         _ => None,
     }
+}
+
+/// Ordinal words of the units, masculine and feminine (`الرابع`, `الرابعة`),
+/// as news writes days of the month; `الحادي` only begins 11, 21 and 31.
+fn ordinal_unit(w: &str) -> Option<i64> {
+    Some(match w {
+        "الاول" | "الاولي" | "الحادي" | "الحاديه" => 1,
+        "الثاني" | "الثانيه" => 2,
+        "الثالث" | "الثالثه" => 3,
+        "الرابع" | "الرابعه" => 4,
+        "الخامس" | "الخامسه" => 5,
+        "السادس" | "السادسه" => 6,
+        "السابع" | "السابعه" => 7,
+        "الثامن" | "الثامنه" => 8,
+        "التاسع" | "التاسعه" => 9,
+        "العاشر" | "العاشره" => 10,
+        _ => return None,
+    })
+}
+
+/// An ordinal day number (first to thirty-first: `الخامس عشر`, `الحادي
+/// والعشرين`, `الثلاثين`) at `i`, with a glued conjunction allowed on its
+/// first word. Returns the number and the index after it.
+fn ordinal_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
+    let w = word_nc(toks, i, |w| {
+        ordinal_unit(w).is_some() || matches!(w, "العشرين" | "العشرون" | "الثلاثين" | "الثلاثون")
+    })?;
+    // `والثلاثين` after `الثاني`: the tail of a number that is no day.
+    if word(toks, i) != Some(w) && i > 0 && word(toks, i - 1).and_then(ordinal_unit).is_some() {
+        return None;
+    }
+    match w {
+        "العشرين" | "العشرون" => return Some((20, i + 1)),
+        "الثلاثين" | "الثلاثون" => return Some((30, i + 1)),
+        _ => {}
+    }
+    let u = ordinal_unit(w)?;
+    // The tens: `والعشرين`, or `و العشرين` apart.
+    let (tens_w, e) = match word(toks, i + 1) {
+        Some("و") => (word(toks, i + 2), i + 3),
+        w2 => (w2.and_then(|w| w.strip_prefix('و')), i + 2),
+    };
+    if u < 10 {
+        if matches!(word(toks, i + 1), Some("عشر" | "عشره")) {
+            return Some((u + 10, i + 2));
+        }
+        match tens_w {
+            Some("العشرين" | "العشرون") => return Some((u + 20, e)),
+            Some("الثلاثين" | "الثلاثون") if u == 1 => return Some((31, e)),
+            Some("الثلاثين" | "الثلاثون" | "الاربعين" | "الخمسين") => {
+                return None
+            }
+            _ => {}
+        }
+    }
+    if w.starts_with("الحادي") {
+        return None;
+    }
+    Some((u, i + 1))
+}
+
+/// A day of the month at `i`: one or two digits up to 31, or an ordinal.
+fn day_at(toks: &[Token], i: usize) -> Option<(i64, usize)> {
+    if let Some((d, 1..=2)) = num(toks, i) {
+        return (1..=31).contains(&d).then_some((d as i64, i + 1));
+    }
+    ordinal_at(toks, i)
+}
+
+/// A Gregorian year after a month (`2024`, `من عام 2020`, `عام 2019`).
+fn year_after(toks: &[Token], i: usize) -> Option<(i16, usize)> {
+    let mut k = i;
+    if matches!(word(toks, k), Some("من")) {
+        k += 1;
+    }
+    if matches!(word(toks, k), Some("عام" | "العام" | "سنه" | "لعام")) {
+        k += 1;
+    }
+    let (y, n) = num(toks, k)?;
+    if !is_year(y, n) || hijri_mark(toks, k + 1) {
+        return None;
+    }
+    let e = if matches!(word(toks, k + 1), Some("م" | "ميلادي" | "ميلاديه")) {
+        k + 2
+    } else {
+        k + 1
+    };
+    Some((y as i16, e))
+}
+
+/// A week relative to the anchor's: `الأسبوع الماضي`, `هذا الأسبوع`,
+/// `الأسبوع الجاري`. `bare`: `الشهر` alone counts as the current one.
+fn rel_unit_at(toks: &[Token], i: usize, unit: &str, bare: bool) -> Option<(i64, usize)> {
+    let this = matches!(word(toks, i), Some("هذا" | "هذه"));
+    let q = if this { i + 1 } else { i };
+    if word(toks, q) != Some(unit) {
+        return None;
+    }
+    if this {
+        return Some((0, q + 1));
+    }
+    match word(toks, q + 1).and_then(dir_of) {
+        Some(Dir::Past) => Some((-1, q + 2)),
+        Some(Dir::Future) => Some((1, q + 2)),
+        Some(_) => Some((0, q + 2)),
+        None => bare.then_some((0, q + 1)),
+    }
+}
+
+/// A part of day at `i`, with the index after it and, for the forms that
+/// stand alone as adverbs of a day (`الليلة`, `هذه الليلة`, `هذا الصباح`,
+/// `بعد الظهر`, `الليلة الماضية`), that day relative to the anchor.
+fn part_at(toks: &[Token], i: usize) -> Option<(&'static str, usize, Option<i64>)> {
+    let w = word(toks, i)?;
+    match strip_conj(w) {
+        "هذه" | "هذا" => {
+            let p = match word(toks, i + 1)? {
+                "الليله" => "NI",
+                "الصباح" => "MO",
+                "المساء" => "EV",
+                "الظهيره" => "MI",
+                _ => return None,
+            };
+            return Some((p, i + 2, Some(0)));
+        }
+        "الليله" => {
+            // `في تلك الليلة`, `الليلة الأولى`, `قضى الليلة في`: a night, not
+            // tonight.
+            // (the verb of spending may have its subject between: `قضى الوفد الليلة`)
+            let spent = |j: usize| {
+                matches!(
+                    word(toks, j).map(strip_conj),
+                    Some(
+                        "قضي"
+                            | "قضت"
+                            | "قضوا"
+                            | "قضيت"
+                            | "امضي"
+                            | "امضت"
+                            | "امضوا"
+                            | "امضيت"
+                            | "بات"
+                            | "باتت"
+                            | "باتوا"
+                    )
+                )
+            };
+            if i > 1 && spent(i - 2)
+                || i > 0 && matches!(word(toks, i - 1), Some("تلك" | "ذات" | "نفس" | "ذلك"))
+                || i > 0 && spent(i - 1)
+            {
+                return None;
+            }
+            return match word(toks, i + 1) {
+                Some("الماضيه" | "البارحه" | "الفايته" | "المنصرمه") => {
+                    Some(("NI", i + 2, Some(-1)))
+                }
+                Some("قبل") if word(toks, i + 2) == Some("الماضيه") => {
+                    Some(("NI", i + 3, Some(-2)))
+                }
+                Some("الواحده") => None,
+                Some("المقبله" | "القادمه") => Some(("NI", i + 2, Some(0))),
+                Some(n) if ordinal_unit(n).is_some() || n == "التي" => None,
+                _ => Some(("NI", i + 1, Some(0))),
+            };
+        }
+        _ => {}
+    }
+    if strip_conj(w) == "بعد" || w == "بعد" {
+        return match word(toks, i + 1)? {
+            "الظهر" | "الظهيره" => Some(("AF", i + 2, Some(0))),
+            "ظهر" | "ظهيره" => Some(("AF", i + 2, None)),
+            _ => None,
+        };
+    }
+    let p = part_of(strip_conj(w)).or_else(|| part_of(w))?;
+    Some((p, i + 1, None))
+}
+
+/// `الرابع من أبريل`, `اليوم الثالث من شهر أكتوبر`, `الأول من شباط 2020`,
+/// `الخامس من الشهر الجاري`: an ordinal (or, before a relative month, a
+/// number) day of a month.
+fn ordinal_date_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    let mut k = i;
+    if matches!(
+        word_nc(toks, k, |w| w == "اليوم" || w == "يوم"),
+        Some("اليوم" | "يوم")
+    ) {
+        k += 1;
+    }
+    let numeric = k == i && matches!(num(toks, k), Some((_, 1..=2)));
+    let (d, mut j) = if numeric {
+        day_at(toks, k)?
+    } else {
+        ordinal_at(toks, k)?
+    };
+    let of = matches!(word(toks, j), Some("من"));
+    if of {
+        j += 1;
+    }
+    // `الخامس من الشهر الجاري`, `5 من الشهر الماضي`
+    if of {
+        if let Some((n, e)) = rel_unit_at(toks, j, "الشهر", false) {
+            return Some((Draft::new(Val::DayOfRelMonth(d as i8, n)), e));
+        }
+    }
+    if numeric {
+        return None;
+    }
+    // `الأول من مارس`, `الأول من شهر مارس`, `الأول شهر مارس`; an ordinal
+    // right before a month name is as often something else.
+    if matches!(word(toks, j), Some("شهر")) {
+        j += 1;
+    } else if !of {
+        return None;
+    }
+    let (m, e) = month_at(toks, j)?;
+    if word(toks, j).is_some_and(|w| w.is_ascii()) || date(2000, m as u32, d as u32).is_none() {
+        return None;
+    }
+    if let Some((y, e2)) = year_after(toks, e) {
+        let dt = date(y as u32, m as u32, d as u32)?;
+        return Some((Draft::new(Val::Day(dt)), e2));
+    }
+    let (dir, e2) = match word(toks, e).and_then(dir_of) {
+        Some(dir) => (dir, e + 1),
+        None => (Dir::Default, e),
+    };
+    Some((Draft::new(Val::DayMonth(d as i8, m as i8, dir)), e2))
+}
+
+/// Day ranges: `من 13 إلى 15 تموز`, `13-15 يوليو`, `بين 13 و15 يوليو`,
+/// `من الأول إلى الخامس من مايو`, `من 28 يونيو إلى 2 يوليو`, with an
+/// optional year or direction after the last month.
+fn day_range_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    let intro = match word(toks, i) {
+        Some("من" | "ومن") => Some("من"),
+        Some("بين" | "وبين") => Some("بين"),
+        _ => None,
+    };
+    let k = if intro.is_some() { i + 1 } else { i };
+    if intro.is_none() && !matches!(num(toks, k), Some((_, 1..=2))) {
+        return None;
+    }
+    let (d1, mut j) = day_at(toks, k)?;
+    let m1 = match month_at(toks, j) {
+        Some((m, e)) if intro.is_some() => {
+            j = e;
+            Some(m)
+        }
+        _ => None,
+    };
+    // The separator.
+    j = match (intro, word(toks, j)) {
+        (Some("من"), Some("الي" | "حتي" | "لغايه")) => j + 1,
+        (Some("بين"), Some("و")) => j + 1,
+        (_, None) if sym(toks, j, &['-', '–', '/']) && m1.is_none() => j + 1,
+        (Some("من"), None) if sym(toks, j, &['-', '–']) => j + 1,
+        _ => return None,
+    };
+    let (d2, mut j2) = day_at(toks, j)?;
+    if matches!(word(toks, j2), Some("من")) {
+        j2 += 1;
+    }
+    if matches!(word(toks, j2), Some("شهر")) {
+        j2 += 1;
+    }
+    let (m2, e) = month_at(toks, j2)?;
+    if word(toks, j2).is_some_and(|w| w.is_ascii()) {
+        return None;
+    }
+    let m1 = m1.unwrap_or(m2);
+    if (m1, d1) >= (m2, d2) && m1 == m2
+        || date(2000, m1 as u32, d1 as u32).is_none()
+        || date(2000, m2 as u32, d2 as u32).is_none()
+    {
+        return None;
+    }
+    if let Some((y, e2)) = year_after(toks, e) {
+        let y1 = if m1 > m2 { y - 1 } else { y };
+        let a = date(y1 as u32, m1 as u32, d1 as u32)?;
+        let b = date(y as u32, m2 as u32, d2 as u32)?;
+        let val = Val::Interval(Box::new(Val::Day(a)), Box::new(Val::Day(b)));
+        return Some((Draft::new(val), e2));
+    }
+    let (dir, e2) = match word(toks, e).and_then(dir_of) {
+        Some(dir) => (dir, e + 1),
+        None => (Dir::Default, e),
+    };
+    let val = Val::DayRange(d1 as i8, m1 as i8, d2 as i8, m2 as i8, dir);
+    Some((Draft::new(val), e2))
+}
+
+/// `آخر جمعة من الشهر`, `أول أسبوع من الشهر الجاري`, `آخر يوم من الشهر
+/// المقبل`, `أول يوم من العام`, `آخر شهر من السنة الماضية`, `أول اثنين من
+/// مارس`.
+fn nth_of_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    let last = match word_nc(toks, i, |w| w == "اول" || w == "اخر")? {
+        "اول" => false,
+        "اخر" => true,
+        _ => return None,
+    };
+    let w = word(toks, i + 1)?;
+    let sub = match w {
+        "يوم" => Sub::Day,
+        "اسبوع" => Sub::Week,
+        "شهر" => Sub::Month,
+        _ => Sub::Weekday(weekday_of(w).filter(|_| !w.starts_with("ال"))?),
+    };
+    if !matches!(word(toks, i + 2), Some("من" | "في")) {
+        return None;
+    }
+    let k = i + 3;
+    let (period, e) = if let Some((n, e)) = rel_unit_at(toks, k, "الشهر", true) {
+        (Val::RelMonth(n), e)
+    } else if let Some((n, e)) =
+        rel_unit_at(toks, k, "العام", true).or_else(|| rel_unit_at(toks, k, "السنه", true))
+    {
+        (Val::RelYear(n), e)
+    } else if let Some((val, e, _)) = absolute_at(toks, k) {
+        match val {
+            Val::Month(..) | Val::Year(_) => (val, e),
+            _ => return None,
+        }
+    } else {
+        let mut k2 = k;
+        if matches!(word(toks, k2), Some("شهر")) {
+            k2 += 1;
+        }
+        let (m, e) = month_at(toks, k2)?;
+        if word(toks, k2).is_some_and(|w| w.is_ascii()) {
+            return None;
+        }
+        match word(toks, e).and_then(dir_of) {
+            Some(dir) => (Val::MonthOf(m as i8, dir), e + 1),
+            None => (Val::MonthOf(m as i8, Dir::Default), e),
+        }
+    };
+    let of_year = matches!(period, Val::RelYear(_) | Val::Year(_));
+    if matches!(sub, Sub::Month) != of_year && !matches!(sub, Sub::Day | Sub::Week) {
+        return None;
+    }
+    if matches!(sub, Sub::Month) && !of_year {
+        return None;
+    }
+    Some((Draft::new(Val::NthOf(last, sub, Box::new(period))), e))
+}
+
+/// Western (Gregorian computus) or Orthodox (Julian computus, converted)
+/// Easter Sunday of a year.
+fn easter(y: i16, orthodox: bool) -> Option<civil::Date> {
+    let y = y as i64;
+    let (m, d) = if orthodox {
+        let (a, b, c) = (y % 4, y % 7, y % 19);
+        let d = (19 * c + 15) % 30;
+        let e = (2 * a + 4 * b - d + 34) % 7;
+        let m = (d + e + 114) / 31;
+        let day = (d + e + 114) % 31 + 1;
+        // Julian to Gregorian: the days the calendars have drifted apart.
+        let jd = civil::Date::new(y as i16, m as i8, day as i8).ok()?;
+        let shift = y / 100 - y / 400 - 2;
+        let g = jd.checked_add(shift.days()).ok()?;
+        return Some(g);
+    } else {
+        let a = y % 19;
+        let (b, c) = (y / 100, y % 100);
+        let (d, e) = (b / 4, b % 4);
+        let f = (b + 8) / 25;
+        let g = (b - f + 1) / 3;
+        let h = (19 * a + b - d - g + 15) % 30;
+        let (i, k) = (c / 4, c % 4);
+        let l = (32 + 2 * e + 2 * i - h - k) % 7;
+        let mm = (a + 11 * h + 22 * l) / 451;
+        ((h + l - 7 * mm + 114) / 31, (h + l - 7 * mm + 114) % 31 + 1)
+    };
+    civil::Date::new(y as i16, m as i8, d as i8).ok()
+}
+
+/// A year after a holiday's name: `2013` (Gregorian above 1500 unless marked
+/// `هـ`), `1445 هـ` or `1434` (Hijri), optionally after `عام`/`لعام`.
+enum HolidayYear {
+    Hijri(i64),
+    Gregorian(i16),
+}
+
+fn holiday_year_at(toks: &[Token], i: usize) -> Option<(HolidayYear, usize)> {
+    let mut k = i;
+    if matches!(
+        word(toks, k),
+        Some("عام" | "العام" | "لعام" | "سنه" | "لسنه")
+    ) {
+        k += 1;
+    }
+    let (y, 4) = num(toks, k)? else { return None };
+    if hijri_mark(toks, k + 1) {
+        return Some((HolidayYear::Hijri(y as i64), k + 2));
+    }
+    if y > 1500 {
+        if !is_year(y, 4) {
+            return None;
+        }
+        let e = if matches!(word(toks, k + 1), Some("م" | "ميلادي" | "ميلاديه")) {
+            k + 2
+        } else {
+            k + 1
+        };
+        return Some((HolidayYear::Gregorian(y as i16), e));
+    }
+    (y >= 1300).then_some((HolidayYear::Hijri(y as i64), k + 1))
+}
+
+/// Named holidays: Islamic (`عيد الفطر`, `عيد الأضحى`, `رأس السنة الهجرية`,
+/// `المولد النبوي`, `يوم عرفة`, `عاشوراء`) and Christian (`عيد الميلاد
+/// المجيد`, `عيد الفصح`, `رأس السنة الميلادية`), with an optional year and
+/// direction.
+fn holiday_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
+    enum H {
+        Hijri(i64, i64),
+        Greg(i8, i8),
+        Easter(bool),
+    }
+    let first = word_nc(toks, i, |w| {
+        matches!(w, "عيد" | "راس" | "المولد" | "يوم" | "عاشوراء")
+    })?;
+    let (h, mut e) = match (first, word(toks, i + 1)) {
+        ("عيد", Some("الفطر")) => (H::Hijri(10, 1), i + 2),
+        ("عيد", Some("الاضحي")) => (H::Hijri(12, 10), i + 2),
+        ("عيد", Some("الميلاد")) => {
+            let mut e = i + 2;
+            if matches!(word(toks, e), Some("المجيد")) {
+                e += 1;
+            }
+            // `عيد الميلاد الخمسين`: a birthday.
+            if word(toks, e).is_some_and(|w| number_word(w).is_some() || ordinal_unit(w).is_some())
+            {
+                return None;
+            }
+            if matches!(word(toks, e), Some("الشرقي" | "الارثوذكسي")) {
+                (H::Greg(1, 7), e + 1)
+            } else {
+                (H::Greg(12, 25), e)
+            }
+        }
+        ("عيد", Some("الفصح")) => {
+            let mut e = i + 2;
+            if matches!(word(toks, e), Some("المجيد")) {
+                e += 1;
+            }
+            match word(toks, e) {
+                Some("اليهودي") => return None,
+                Some("الشرقي" | "الارثوذكسي") => (H::Easter(true), e + 1),
+                Some("الغربي" | "الكاثوليكي") => (H::Easter(false), e + 1),
+                _ => (H::Easter(false), e),
+            }
+        }
+        ("راس", Some("السنه")) => match word(toks, i + 2) {
+            Some("الهجريه") => (H::Hijri(1, 1), i + 3),
+            Some("الميلاديه") => (H::Greg(1, 1), i + 3),
+            Some("العبريه" | "اليهوديه" | "الصينيه" | "الامازيغيه" | "الفارسيه") => {
+                return None
+            }
+            _ => (H::Greg(1, 1), i + 2),
+        },
+        ("المولد", Some("النبوي")) => {
+            let e = if matches!(word(toks, i + 2), Some("الشريف")) {
+                i + 3
+            } else {
+                i + 2
+            };
+            (H::Hijri(3, 12), e)
+        }
+        ("يوم", Some("عرفه" | "عرفات")) => (H::Hijri(12, 9), i + 2),
+        ("عاشوراء", _) => (H::Hijri(1, 10), i + 1),
+        _ => return None,
+    };
+    let year = holiday_year_at(toks, e).map(|(y, e2)| {
+        e = e2;
+        y
+    });
+    let dir = match word(toks, e).and_then(dir_of) {
+        Some(d) if year.is_none() => {
+            e += 1;
+            d
+        }
+        _ => Dir::Default,
+    };
+    let mut dr = match (h, year) {
+        (H::Hijri(m, d), Some(HolidayYear::Gregorian(y))) => {
+            Draft::new(Val::HijriDayInYear(y, m, d))
+        }
+        (H::Hijri(m, d), Some(HolidayYear::Hijri(y))) => {
+            Draft::new(Val::HijriDay(Some(y), m, d, dir))
+        }
+        (H::Hijri(m, d), None) => Draft::new(Val::HijriDay(None, m, d, dir)),
+        (H::Greg(m, d), Some(HolidayYear::Gregorian(y))) => {
+            Draft::new(Val::Day(date(y as u32, m as u32, d as u32)?))
+        }
+        (H::Greg(m, d), None) => Draft::new(Val::DayMonth(d, m, dir)),
+        (H::Easter(o), Some(HolidayYear::Gregorian(y))) => Draft::new(Val::Easter(Some(y), o, dir)),
+        (H::Easter(o), None) => Draft::new(Val::Easter(None, o, dir)),
+        (_, Some(HolidayYear::Hijri(_))) => return None,
+    };
+    if matches!(dr.val, Val::HijriDay(..) | Val::HijriDayInYear(..)) {
+        dr.flags.extend(["hijri", hijri::CALENDAR_FLAG]);
+    }
+    Some((dr, e))
 }
 
 /// A full absolute date (with optional weekday before it), a month and year,
@@ -474,12 +1012,42 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
         }
     }
 
-    // Parts of day and relative days: `مساء أمس الأحد`, `صباح اليوم`.
+    // Ranges of days: `من 13 إلى 15 تموز`, `13-15 يوليو`, `بين 13 و15 يوليو`.
+    if let Some(r) = day_range_at(toks, i) {
+        return Some(r);
+    }
+    // `آخر جمعة من الشهر`, `أول أسبوع من الشهر الجاري`.
+    if let Some(r) = nth_of_at(toks, i) {
+        return Some(r);
+    }
+    // Ordinal days: `الرابع من أبريل`, `اليوم الثالث من أكتوبر`.
+    if let Some(r) = ordinal_date_at(toks, i) {
+        return Some(r);
+    }
+    // Holidays: `عيد الأضحى 2013`, `عيد الميلاد المجيد`, `رأس السنة الهجرية`.
+    if let Some(r) = holiday_at(toks, i) {
+        return Some(r);
+    }
+    // The present: `الآن`, `حالياً` (the anchor, as `اليوم`).
+    if word_nc(toks, i, |w| matches!(w, "الان" | "حاليا")).is_some() {
+        let mut d = Draft::new(Val::RelDay(0));
+        d.flags.push("present_ref");
+        return Some((d, i + 1));
+    }
+
+    // Parts of day and relative days: `مساء أمس الأحد`, `صباح اليوم`,
+    // `بعد ظهر أمس`; `الليلة`, `هذا الصباح` stand for today's.
     let mut k = i;
     let mut part = None;
-    if let Some(p) = w.and_then(|w| part_of(strip_conj(w)).or_else(|| part_of(w))) {
+    if let Some((p, e, alone)) = part_at(toks, i) {
+        if let Some(n) = alone {
+            let mut d = Draft::new(Val::RelDay(n));
+            d.part = Some(p);
+            let e = with_clock(toks, &mut d, e);
+            return Some((d, e));
+        }
         part = Some(p);
-        k += 1;
+        k = e;
     }
     if let Some((n, j)) = rel_day_at(toks, k) {
         let mut d = Draft::new(Val::RelDay(n));
@@ -513,13 +1081,44 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
             dir = d;
             e += 1;
         }
-        // A full date after the weekday: the date wins, the weekday is checked.
-        if let Some((dd, j)) = date_at(toks, e) {
+        // A date after the weekday (`الخميس 15 أغسطس`, `الأحد الموافق 3
+        // مارس 2024`, `الجمعة الرابع من يوليو`): the date wins, the weekday
+        // is checked.
+        let mut e2 = e;
+        if sym(toks, e2, &[',', '،']) {
+            e2 += 1;
+        }
+        if matches!(word(toks, e2), Some("الموافق")) {
+            e2 += 1;
+        }
+        if let Some((dd, j)) = date_at(toks, e2) {
             let mut d = Draft::new(Val::Day(dd.date));
             d.time = dd.time;
             d.weekday = Some(wd);
             d.part = part;
             return Some((d, j));
+        }
+        if dir == Dir::Default {
+            let dm = month_expr_at(toks, e2)
+                .filter(|(d, _)| matches!(d.val, Val::DayMonth(..)) && num(toks, e2).is_some())
+                .or_else(|| ordinal_date_at(toks, e2));
+            if let Some((mut d, j)) = dm {
+                if matches!(d.val, Val::DayMonth(..) | Val::Day(_)) {
+                    d.weekday = Some(wd);
+                    d.part = part;
+                    let j = with_clock(toks, &mut d, j);
+                    return Some((d, j));
+                }
+            }
+            // `الأحد من الأسبوع الماضي`: that weekday of another week.
+            if matches!(word(toks, e), Some("من")) {
+                if let Some((n, j)) = rel_unit_at(toks, e + 1, "الاسبوع", false) {
+                    let mut d = Draft::new(Val::WeekdayOfWeek(wd, n));
+                    d.part = part;
+                    let j = with_clock(toks, &mut d, j);
+                    return Some((d, j));
+                }
+            }
         }
         let mut d = Draft::new(Val::Weekday(wd, dir));
         d.part = part;
@@ -701,7 +1300,7 @@ fn match_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
         // A bare singular (`عقد`, `يوم`, `ساعة`) is a noun unless qualified.
         if qual.is_none()
             && count_at(toks, d0).is_none()
-            && word(toks, d0)
+            && word_nc(toks, d0, |w| unit_of(w).is_some())
                 .and_then(unit_of)
                 .is_some_and(|(_, c)| c == Some(1))
         {
@@ -787,47 +1386,31 @@ fn month_expr_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
 }
 
 fn hijri_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
-    // `عيد الفطر`, `عيد الأضحى` [year] [direction].
-    if matches!(word_nc(toks, i, |w| w == "عيد"), Some("عيد")) {
-        let (m, d) = match word(toks, i + 1) {
-            Some("الفطر") => (10, 1),
-            Some("الاضحي") => (12, 10),
-            _ => return None,
-        };
-        let mut e = i + 2;
-        let mut year = None;
-        if let Some((y, 4)) = num(toks, e) {
-            year = Some(y as i64);
-            e += 1;
-            if hijri_mark(toks, e) {
-                e += 1;
-            }
-        }
-        let dir = match word(toks, e).and_then(dir_of) {
-            Some(d) => {
-                e += 1;
-                d
-            }
-            None => Dir::Default,
-        };
-        let mut dr = Draft::new(Val::HijriDay(year, m, d, dir));
-        dr.flags.extend(["hijri", hijri::CALENDAR_FLAG]);
-        return Some((dr, e));
-    }
     let (day, k) = match num(toks, i) {
         Some((d, 1..=2)) => (Some(d as i64), i + 1),
         _ => (None, i),
     };
     let (m, mut e) = hijri_month_at(toks, k)?;
     let mut year = None;
-    if let Some((y, 4)) = num(toks, e) {
-        if (1300..=1600).contains(&y) {
-            year = Some(y as i64);
-            e += 1;
-            if hijri_mark(toks, e) {
-                e += 1;
-            }
+    // A year above 1500 without `هـ` is Gregorian: `رمضان 2024` is the
+    // Ramadan that falls in 2024.
+    let mut gyear = None;
+    if let Some((y, e2)) = holiday_year_at(toks, e) {
+        match y {
+            HolidayYear::Hijri(y) => year = Some(y),
+            HolidayYear::Gregorian(y) => gyear = Some(y),
         }
+        e = e2;
+    }
+    // `رجب`, `صفر`, `شعبان` alone are as often names.
+    if let Some(gy) = gyear.filter(|_| day.is_some() || !matches!(m, 2 | 7 | 8)) {
+        let val = match day {
+            Some(d) => Val::HijriDayInYear(gy, m, d),
+            None => Val::HijriMonthInYear(gy, m),
+        };
+        let mut dr = Draft::new(val);
+        dr.flags.extend(["hijri", hijri::CALENDAR_FLAG]);
+        return Some((dr, e));
     }
     let mut dir = Dir::Default;
     if year.is_none() {
@@ -937,25 +1520,34 @@ fn clock_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
             _ => {}
         }
     }
-    // Without `الساعة`, only `H:MM` or `H إلا ربع` are clock times.
-    if !has_saa && !matched_minutes {
+    // Without `الساعة`, only `H:MM` or `H إلا ربع` are clock times, and an
+    // hour followed by a part of day (`الثامنة هذه الليلة`, `في 3 مساءً`).
+    let bare =
+        part_at(toks, e).is_some() && bare_hour_ok(toks, i, k == i && num(toks, k).is_none());
+    if !(has_saa || matched_minutes || bare) {
         return None;
     }
     let mut d = Draft::new(Val::RelDay(0));
-    // Part of day after the time, then optionally a day.
-    if let Some(p) = word(toks, e).and_then(part_of) {
+    // Part of day after the time (`صباحاً`, `بعد الظهر`, `هذه الليلة`), then
+    // optionally a day.
+    if let Some((p, e2, alone)) = part_at(toks, e) {
         d.part = Some(p);
-        e += 1;
+        e = e2;
+        if let Some(n) = alone {
+            d.val = Val::RelDay(n);
+        }
     }
     match word(toks, e) {
         Some("من")
             if matches!(
                 word(toks, e + 1),
-                Some("صباح" | "مساء" | "فجر" | "ظهر" | "عصر" | "ليل" | "ليله")
+                Some("صباح" | "مساء" | "فجر" | "ظهر" | "عصر" | "ليل" | "ليله" | "بعد")
             ) =>
         {
-            d.part = word(toks, e + 1).and_then(part_of);
-            e += 2;
+            if let Some((p, e2, _)) = part_at(toks, e + 1) {
+                d.part = Some(p);
+                e = e2;
+            }
         }
         _ => {}
     }
@@ -998,6 +1590,27 @@ fn clock_at(toks: &[Token], i: usize) -> Option<(Draft, usize)> {
     Some((d, e))
 }
 
+/// An hour without `الساعة` before it: a word hour (`الثامنة`) unless it
+/// looks like the adjective of a feminine noun (`الجولة الثانية`), or a number
+/// after a preposition of time (`في 3 مساءً`).
+fn bare_hour_ok(toks: &[Token], i: usize, word_hour: bool) -> bool {
+    let prev = if i > 0 { word(toks, i - 1) } else { None };
+    let p = prev.map(|p| {
+        p.strip_prefix('و')
+            .filter(|r| r.chars().count() >= 2)
+            .unwrap_or(p)
+    });
+    match p {
+        Some(
+            "في" | "عند" | "تمام" | "حتي" | "منذ" | "قرابه" | "حوالي" | "نحو" | "بعد" | "قبل"
+            | "الي" | "ابتداء" | "اعتبارا",
+        ) => true,
+        _ if !word_hour => false,
+        Some(p) => !(p.ends_with('ه') || p.ends_with("ات")),
+        None => true,
+    }
+}
+
 /// True if some rule can start at a word with this folded form.
 fn could_start(w: &str) -> bool {
     matches!(
@@ -1037,7 +1650,15 @@ fn could_start(w: &str) -> bool {
             | "غدا"
             | "غد"
             | "اول"
+            | "ومن"
+            | "الان"
+            | "حاليا"
+            | "الليله"
+            | "راس"
+            | "المولد"
+            | "عاشوراء"
     ) || weekday_of(w).is_some()
+        || ordinal_unit(w).is_some()
         || part_of(w).is_some()
         || unit_of(w).is_some()
         || number_word(w).is_some()
@@ -1113,13 +1734,31 @@ fn glued_conj_len(text: &str, t: &Token) -> usize {
             || weekday_of(w).is_some()
             || part_of(w).is_some()
             || unit_of(w).is_some()
-            || matches!(w, "امس" | "اليوم" | "غدا" | "عيد" | "بين")
+            || ordinal_unit(w).is_some()
+            || matches!(
+                w,
+                "امس"
+                    | "اليوم"
+                    | "غدا"
+                    | "عيد"
+                    | "بين"
+                    | "الان"
+                    | "حاليا"
+                    | "الليله"
+                    | "راس"
+                    | "اخر"
+                    | "اول"
+                    | "المولد"
+                    | "عاشوراء"
+                    | "هذا"
+                    | "هذه"
+            )
             || HIJRI_MONTHS
                 .iter()
                 .any(|(n, _)| n.split(' ').next() == Some(w))
     };
     let stripped = strip_conj(w);
-    if stripped.len() < w.len() && !known(w) && known(stripped) {
+    if w == "ومن" || stripped.len() < w.len() && !known(w) && known(stripped) {
         // The glued letter is one char of the original text.
         text[t.start..].chars().next().map_or(0, char::len_utf8)
     } else {
@@ -1417,7 +2056,178 @@ fn value_of(
             None,
             None,
         ),
+        Val::WeekdayOfWeek(wd, n) => {
+            // Weeks run from Sunday, `الأحد`, "the first" day, to Saturday.
+            let d = anchor.and_then(|a| {
+                let sunday = a
+                    .checked_sub(i64::from(a.weekday().to_sunday_zero_offset()).days())
+                    .ok()?;
+                let days = 7 * n + i64::from(wd.to_sunday_zero_offset());
+                sunday.checked_add(days.days()).ok()
+            });
+            let off = format!("{}@{}", wd_code(*wd), signed(*n, "W"));
+            (d.map(iso_date), Grain::Day, Kind::Relative, Some(off), d)
+        }
+        Val::DayOfRelMonth(day, n) => {
+            let d = anchor.and_then(|a| {
+                let (y, m) = month_add(a.year(), a.month(), *n);
+                civil::Date::new(y, m, *day).ok()
+            });
+            let off = format!("{}-{day:02}", signed(*n, "M"));
+            (d.map(iso_date), Grain::Day, Kind::Relative, Some(off), d)
+        }
+        Val::DayRange(d1, m1, d2, m2, dir) => {
+            let (va, _, _, off, da) = value_of(&Val::DayMonth(*d1, *m1, *dir), anchor, prefer);
+            let db = da.and_then(|a| {
+                let y = if (*m2, *d2) < (*m1, *d1) {
+                    a.year() + 1
+                } else {
+                    a.year()
+                };
+                civil::Date::new(y, *m2, *d2).ok()
+            });
+            let v = va.zip(db).map(|(a, b)| format!("{a}/{b}"));
+            let off = off.map(|o| format!("{o}/M{m2:02}-{d2:02}"));
+            (v, Grain::Day, Kind::Interval, off, None)
+        }
+        Val::NthOf(last, sub, period) => {
+            let (pv, _, pk, poff, _) = value_of(period, anchor, prefer);
+            let bounds = pv.as_deref().and_then(period_bounds);
+            let pick = |first: civil::Date,
+                        end: civil::Date|
+             -> Option<(String, Grain, Option<civil::Date>)> {
+                Some(match sub {
+                    Sub::Day => {
+                        let d = if *last { end } else { first };
+                        (iso_date(d), Grain::Day, Some(d))
+                    }
+                    Sub::Week => {
+                        let (a, b) = if *last {
+                            (end.checked_sub(6.days()).ok()?, end)
+                        } else {
+                            (first, first.checked_add(6.days()).ok()?)
+                        };
+                        (format!("{a}/{b}"), Grain::Week, None)
+                    }
+                    Sub::Month => {
+                        let d = if *last { end } else { first };
+                        (
+                            format!("{:04}-{:02}", d.year(), d.month()),
+                            Grain::Month,
+                            None,
+                        )
+                    }
+                    Sub::Weekday(wd) => {
+                        let d = if *last {
+                            if end.weekday() == *wd {
+                                end
+                            } else {
+                                end.nth_weekday(-1, *wd).ok()?
+                            }
+                        } else if first.weekday() == *wd {
+                            first
+                        } else {
+                            first.nth_weekday(1, *wd).ok()?
+                        };
+                        (iso_date(d), Grain::Day, Some(d))
+                    }
+                })
+            };
+            let got = bounds.and_then(|(a, b)| pick(a, b));
+            let grain = match sub {
+                Sub::Week => Grain::Week,
+                Sub::Month => Grain::Month,
+                _ => Grain::Day,
+            };
+            let kind = match (sub, pk) {
+                (Sub::Week, _) => Kind::Interval,
+                (_, Kind::Absolute) => Kind::Absolute,
+                _ => Kind::Relative,
+            };
+            let code = match sub {
+                Sub::Day => "D",
+                Sub::Week => "W",
+                Sub::Month => "M",
+                Sub::Weekday(wd) => wd_code(*wd),
+            };
+            let off = poff.map(|o| format!("{}:{code}@{o}", if *last { "last" } else { "first" }));
+            match got {
+                Some((v, g, d)) => (Some(v), g, kind, off, d),
+                None => (None, grain, kind, off, None),
+            }
+        }
+        Val::HijriDayInYear(gy, m, d) => {
+            let g = hijri_in_year(*gy, *m, *d);
+            (g.map(iso_date), Grain::Day, Kind::Absolute, None, g)
+        }
+        Val::HijriMonthInYear(gy, m) => {
+            let v = hijri_in_year(*gy, *m, 1).and_then(|a| {
+                let (y, _, _) = hijri::from_gregorian(a);
+                let b = hijri::to_gregorian(y, *m, hijri::month_len(y, *m))?;
+                Some(format!("{a}/{b}"))
+            });
+            (v, Grain::Day, Kind::Interval, None, None)
+        }
+        Val::Easter(Some(y), orthodox, _) => {
+            let d = easter(*y, *orthodox);
+            (d.map(iso_date), Grain::Day, Kind::Absolute, None, d)
+        }
+        Val::Easter(None, orthodox, dir) => {
+            let code = if *orthodox {
+                "EASTER_ORTHODOX"
+            } else {
+                "EASTER"
+            };
+            let off = format!("{code}{}", dir_suffix(*dir, prefer));
+            let d = anchor.and_then(|a| {
+                let this = easter(a.year(), *orthodox)?;
+                match dir {
+                    Dir::Current => Some(this),
+                    _ if past(*dir) => {
+                        let near = *dir == Dir::Default && this.since(a).ok()?.get_days() <= 7;
+                        if this <= a || near {
+                            Some(this)
+                        } else {
+                            easter(a.year() - 1, *orthodox)
+                        }
+                    }
+                    _ => {
+                        if this >= a {
+                            Some(this)
+                        } else {
+                            easter(a.year() + 1, *orthodox)
+                        }
+                    }
+                }
+            });
+            (d.map(iso_date), Grain::Day, Kind::Relative, Some(off), d)
+        }
     }
+}
+
+/// The first and last days of a resolved month (`2024-06`) or year (`2024`).
+fn period_bounds(v: &str) -> Option<(civil::Date, civil::Date)> {
+    let y: i16 = v.get(0..4)?.parse().ok()?;
+    match v.len() {
+        4 => Some((
+            civil::Date::new(y, 1, 1).ok()?,
+            civil::Date::new(y, 12, 31).ok()?,
+        )),
+        7 => {
+            let m: i8 = v.get(5..7)?.parse().ok()?;
+            let a = civil::Date::new(y, m, 1).ok()?;
+            Some((a, a.last_of_month()))
+        }
+        _ => None,
+    }
+}
+
+/// The first Hijri `month-day` that falls in Gregorian year `gy`.
+fn hijri_in_year(gy: i16, m: i64, d: i64) -> Option<civil::Date> {
+    let (hy, _, _) = hijri::from_gregorian(civil::Date::new(gy, 1, 1).ok()?);
+    (hy..=hy + 1)
+        .filter_map(|y| hijri::to_gregorian(y, m, d))
+        .find(|g| g.year() == gy)
 }
 
 fn dir_suffix(dir: Dir, prefer: Prefer) -> &'static str {
@@ -1473,7 +2283,24 @@ fn hijri_year(
 
 fn resolve(d: &Draft, start: usize, end: usize, ctx: &Context) -> Timex {
     let anchor = ctx.anchor.map(|a| a.date());
-    let (mut value, mut grain, kind, offset, date) = value_of(&d.val, anchor, ctx.prefer);
+    let (mut value, mut grain, kind, offset, mut date) = value_of(&d.val, anchor, ctx.prefer);
+    // `الخميس 15 أغسطس`: when the year the day and month resolve to does not
+    // make it a Thursday, the nearest year (before, this, after) that does.
+    if let (Val::DayMonth(dd, mm, Dir::Default), Some(wd), Some(dt), Some(a)) =
+        (&d.val, d.weekday, date, anchor)
+    {
+        if dt.weekday() != wd {
+            let best = (a.year() - 1..=a.year() + 1)
+                .filter_map(|y| civil::Date::new(y, *mm, *dd).ok())
+                .filter(|c| c.weekday() == wd)
+                .filter(|c| c.since(a).is_ok_and(|s| s.get_days().abs() <= 200))
+                .min_by_key(|c| (c.since(a).map_or(i32::MAX, |s| s.get_days().abs()), *c > a));
+            if let Some(c) = best {
+                value = Some(iso_date(c));
+                date = Some(c);
+            }
+        }
+    }
     let mut flags = d.flags.clone();
     if let (Some(wd), Some(dt)) = (d.weekday, date) {
         if dt.weekday() != wd {

@@ -225,3 +225,122 @@ fn numeric_dates_with_hijri_years_are_converted() {
         &[("12/10/2015", "2015-10-12")],
     );
 }
+
+#[test]
+fn easter_by_computus() {
+    // Western and Orthodox Easter Sundays, from the churches' published tables.
+    let cases = [
+        (2019, "2019-04-21", "2019-04-28"),
+        (2020, "2020-04-12", "2020-04-19"),
+        (2021, "2021-04-04", "2021-05-02"),
+        (2022, "2022-04-17", "2022-04-24"),
+        (2023, "2023-04-09", "2023-04-16"),
+        (2024, "2024-03-31", "2024-05-05"),
+        (2025, "2025-04-20", "2025-04-20"),
+        (2000, "2000-04-23", "2000-04-30"),
+    ];
+    for (y, w, o) in cases {
+        assert_eq!(easter(y, false), Some(w.parse().unwrap()), "{y}");
+        assert_eq!(easter(y, true), Some(o.parse().unwrap()), "{y} orthodox");
+    }
+    let mut c = ctx("2024-06-03");
+    c.prefer = Prefer::Future;
+    let t = extract("يحتفلون بعيد الفصح", &c);
+    assert_eq!(t[0].value.as_deref(), Some("2025-04-20"));
+    let t = extract("يحتفلون بعيد الفصح", &Context::default());
+    assert_eq!(
+        (t[0].value.as_deref(), t[0].offset.as_deref()),
+        (None, Some("EASTER<="))
+    );
+}
+
+#[test]
+fn ordinal_day_numbers() {
+    let text = "الأول الأولى الثاني الحادي عشر الحادية عشرة الثاني عشر التاسع عشر العشرين \
+                الحادي والعشرين الواحد والعشرين التاسع والعشرين الثلاثين الحادي والثلاثين";
+    let toks = tokenize(text);
+    let mut i = 0;
+    let mut got = Vec::new();
+    while i < toks.len() {
+        match ordinal_at(&toks, i) {
+            Some((n, e)) => {
+                got.push(n);
+                i = e;
+            }
+            None => i += 1,
+        }
+    }
+    assert_eq!(got, [1, 1, 2, 11, 11, 12, 19, 20, 21, 20, 29, 30, 31]);
+    // No 32nd, no 31 February, no 31st of April.
+    // (the month alone is still one)
+    for text in ["وقع في الثاني والثلاثين من مايو", "وقع في الثلاثين من فبراير"]
+    {
+        let t = extract(text, &ctx("2024-06-03"));
+        assert!(t.iter().all(|t| t.grain == Grain::Month), "{text}: {t:?}");
+    }
+    check(
+        "والحادية عشرة من نوفمبر 2020 موعد الحفل",
+        "2024-06-03",
+        &[("الحادية عشرة من نوفمبر 2020", "2020-11-11")],
+    );
+}
+
+#[test]
+fn the_present_and_tonight() {
+    let t = extract("الوضع الآن هادئ", &ctx("2024-06-03"));
+    assert_eq!(t[0].value.as_deref(), Some("2024-06-03"));
+    assert!(t[0].flags.contains(&"present_ref"));
+    assert_eq!(t[0].offset.as_deref(), Some("P0D"));
+    let t = extract("الوضع الآن هادئ", &Context::default());
+    assert_eq!(
+        (t[0].value.as_deref(), t[0].offset.as_deref()),
+        (None, Some("P0D"))
+    );
+    check(
+        "وحالياً يجري البحث",
+        "2024-06-03",
+        &[("حالياً", "2024-06-03")],
+    );
+    none("في الليلة الأولى من المهرجان غنى الجميع");
+    none("وفي نفس الليلة غادر");
+    // A feminine ordinal after a feminine noun is its adjective, not an hour.
+    check(
+        "انطلقت الجولة الثالثة مساء أمس",
+        "2024-06-03",
+        &[("مساء أمس", "2024-06-02TEV")],
+    );
+    none("قتل 3 مساء في القصف");
+}
+
+#[test]
+fn weekday_of_a_week_and_nth_of_a_period_without_anchor() {
+    let t = extract("الأحد من الأسبوع الماضي", &Context::default());
+    assert_eq!(t[0].offset.as_deref(), Some("SU@-P1W"));
+    let t = extract("آخر جمعة من الشهر المقبل", &Context::default());
+    assert_eq!(t[0].offset.as_deref(), Some("last:FR@+P1M"));
+    check(
+        "أول جمعة من يناير 2021",
+        "2024-06-03",
+        &[("أول جمعة من يناير 2021", "2021-01-01")],
+    );
+    let t = extract("أول جمعة من يناير 2021", &Context::default());
+    assert_eq!(t[0].kind, Kind::Absolute);
+}
+
+#[test]
+fn hijri_dates_in_a_gregorian_year() {
+    // 1 Muharram falls twice in 2008 (1429 and 1430): the first one.
+    check(
+        "رأس السنة الهجرية 2008",
+        "2024-06-03",
+        &[("رأس السنة الهجرية 2008", "2008-01-10")],
+    );
+    // A year above 1500 marked `هـ` stays Hijri; unmarked 1300-1500 too.
+    check(
+        "عيد الأضحى 1434",
+        "2024-06-03",
+        &[("عيد الأضحى 1434", "2013-10-15")],
+    );
+    // A bare `رجب` with a year is a name.
+    none("التقى رجب 2020 بالوفد");
+}
