@@ -76,6 +76,9 @@ pub fn list(paths: &[PathBuf], limit: u64) -> (Vec<Leaf>, Vec<ListError>) {
     (leaves, errors)
 }
 
+/// Lists the files under `p` (itself, or the files of a directory tree,
+/// walked by `walkdir`: symbolic links followed, a link back to a
+/// directory above it reported as an error, not walked forever).
 fn walk(p: &Path, leaves: &mut Vec<Leaf>, errors: &mut Vec<ListError>, limit: u64) {
     let display = p.display().to_string();
     let meta = match fs::metadata(p) {
@@ -87,27 +90,55 @@ fn walk(p: &Path, leaves: &mut Vec<Leaf>, errors: &mut Vec<ListError>, limit: u6
             })
         }
     };
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = match fs::read_dir(p) {
-            Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
-            Err(e) => {
-                return errors.push(ListError {
-                    path: display,
-                    error: io_err(e),
-                })
-            }
-        };
-        entries.retain(|e| {
-            !e.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        });
-        entries.sort();
-        for e in entries {
-            walk(&e, leaves, errors, limit);
-        }
-        return;
+    if !meta.is_dir() {
+        return file(p, &meta, leaves, errors, limit);
     }
+    let tree = walkdir::WalkDir::new(p)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
+        });
+    for entry in tree {
+        match entry {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => match e.metadata() {
+                Ok(m) => file(e.path(), &m, leaves, errors, limit),
+                Err(err) => errors.push(ListError {
+                    path: e.path().display().to_string(),
+                    error: InputError::Io(err.to_string()),
+                }),
+            },
+            Err(err) => errors.push(ListError {
+                path: err
+                    .path()
+                    .map(|q| q.display().to_string())
+                    .unwrap_or_else(|| display.clone()),
+                error: InputError::Io(match err.loop_ancestor() {
+                    Some(a) => format!(
+                        "a symbolic link back to {} (a directory above it): not walked again",
+                        a.display()
+                    ),
+                    None => err
+                        .io_error()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| err.to_string()),
+                }),
+            }),
+        }
+    }
+}
+
+/// One file: a zip archive's members, a WARC file's records, or the file.
+fn file(
+    p: &Path,
+    meta: &fs::Metadata,
+    leaves: &mut Vec<Leaf>,
+    errors: &mut Vec<ListError>,
+    limit: u64,
+) {
+    let display = p.display().to_string();
     if !meta.is_file() {
         return errors.push(ListError {
             path: display,
