@@ -446,7 +446,15 @@ fn ingest_leaves(
             }
         }
     }
-    if sum.articles_new > 0 {
+    // A run killed after storing its articles, before the stages that read
+    // across them (or a worker's), left them behind: this run finishes them.
+    let behind = sum.articles_new == 0 && opts.derive && stages_behind(store, opts.entities)?;
+    if behind {
+        tracing::info!(
+            "the stages that read across articles are behind the stored articles: catching up"
+        );
+    }
+    if sum.articles_new > 0 || behind {
         sum.search = Some(update_search_index(store, false, &Silent)?);
         if opts.derive {
             let d = derive(store, opts.entities)?;
@@ -459,6 +467,29 @@ fn ingest_leaves(
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+/// Whether some stored article has not been through the search index or
+/// the stages that read across articles (events, with `entities`, and
+/// stories run last and record the last article they read; the knowledge
+/// base and near-duplicates run before them). Of the kept states only the
+/// stories' is read.
+pub fn stages_behind(store: &dyn Store, entities: bool) -> Result<bool, StoreError> {
+    let last = store.last_article_id()?;
+    if last == 0 {
+        return Ok(false);
+    }
+    let mark = |stage| -> Result<i64, StoreError> {
+        Ok(store.stage_mark(stage)?.map_or(0, |m| m.last_article))
+    };
+    Ok(!store
+        .articles_needing(Stage::Search, rasd_search::SEARCH_VERSION, 0, 1)?
+        .is_empty()
+        || !store
+            .articles_needing(Stage::Dedup, dedup::DEDUP_VERSION, 0, 1)?
+            .is_empty()
+        || (entities && mark(rasd_store::DerivedStage::Events)? < last)
+        || store.story_state()?.map_or(0, |s| s.last_article) < last)
 }
 
 /// What the stages that read across articles did.
@@ -646,6 +677,19 @@ pub fn process(
         |e| e.mentions.len(),
     )?;
     (sum.entity_articles, sum.mentions) = (n, m);
+    // Nothing annotated again, but a killed run left stored articles
+    // behind the stages: they catch up as an ingest would have run them.
+    if !force && sum.articles == 0 && sum.entity_articles == 0 && stages_behind(store, true)? {
+        let d = derive(store, true)?;
+        sum.knowledge_base = d.knowledge_base;
+        sum.duplicates = Some(d.duplicates);
+        sum.events = d.events;
+        sum.stories = Some(d.stories);
+        sum.search = Some(update_search_index(store, false, progress)?);
+        progress.finish();
+        sum.seconds = t0.elapsed().as_secs_f64();
+        return Ok(sum);
+    }
     if force {
         sum.knowledge_base = Some(entities::rebuild_knowledge_base(store)?);
     } else if sum.entity_articles > 0 {

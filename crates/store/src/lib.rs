@@ -577,6 +577,8 @@ pub trait Store {
     /// Articles in id order.
     fn articles(&self, q: &ArticleQuery, f: &mut dyn FnMut(StoredArticle) -> bool) -> Result<()>;
     fn article(&self, id: i64) -> Result<Option<StoredArticle>>;
+    /// The highest article id stored (0 when there is none).
+    fn last_article_id(&self) -> Result<i64>;
     /// The stored articles with these ids, in the order given (ids not
     /// stored are left out): one query where the backend is remote.
     fn articles_of(&self, ids: &[i64]) -> Result<Vec<StoredArticle>> {

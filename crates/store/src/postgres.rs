@@ -484,6 +484,13 @@ impl Store for PgStore {
         articles::articles_of(self, ids)
     }
 
+    fn last_article_id(&self) -> Result<i64> {
+        Ok(self
+            .db()
+            .query_one("SELECT coalesce(max(id), 0)::BIGINT FROM articles", &[])?
+            .try_get(0)?)
+    }
+
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>> {
         articles::input_raw(self, input_id)
     }

@@ -783,6 +783,14 @@ impl Store for SqliteStore {
         row.map(finish_article).transpose()
     }
 
+    fn last_article_id(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     fn input_raw(&self, input_id: i64) -> Result<Option<Vec<u8>>> {
         let raw: Option<Vec<u8>> = self
             .conn
