@@ -35,7 +35,7 @@ enum Command {
     Ingest {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Largest input accepted, in MB (a file or an archive member).
+        /// Largest input accepted, in MiB (a file or an archive member).
         #[arg(long, default_value_t = 50.0)]
         max_file_size: f64,
         /// Map a JSON field to an article attribute, e.g. `--field body=content_ar` (title, body, published, crawled, url, source, author).
@@ -230,7 +230,7 @@ enum Command {
         /// Bearer token for writes (POST /api/v1/ingest); without one the server takes no writes.
         #[arg(long, env = "RASD_TOKEN", hide_env_values = true)]
         token: Option<String>,
-        /// Largest request body accepted, in MB.
+        /// Largest request body accepted, in MiB.
         #[arg(long, default_value_t = 10.0)]
         max_body: f64,
         /// Worker threads (default: one per core).

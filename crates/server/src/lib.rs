@@ -48,11 +48,37 @@ impl Config {
                 self.addr
             ));
         }
-        if self.token.as_deref().is_some_and(|t| t.len() < 8) {
-            return Err("the token must have at least 8 characters".into());
+        if let Some(t) = self.token.as_deref() {
+            token_ok(t)?;
         }
         Ok(())
     }
+}
+
+/// A bearer token as RFC 6750 writes one (letters, digits and `-._~+/`,
+/// `=` at the end), of at least 8 characters, at least 4 of them
+/// different: spaces, control characters or `aaaaaaaa` would pass for a
+/// secret and could not all be sent in a header.
+fn token_ok(t: &str) -> Result<(), String> {
+    let body = t.trim_end_matches('=');
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+    {
+        return Err(
+            "the token may hold only letters, digits and - . _ ~ + / (= at the end), no spaces"
+                .into(),
+        );
+    }
+    if t.len() < 8 {
+        return Err("the token must have at least 8 characters".into());
+    }
+    let distinct: std::collections::HashSet<u8> = t.bytes().collect();
+    if distinct.len() < 4 {
+        return Err("the token must have at least 4 different characters".into());
+    }
+    Ok(())
 }
 
 /// Runs `f` on a thread of its own, outside the async runtime: the
@@ -315,4 +341,53 @@ pub async fn serve_watching(
     }
     served?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(addr: &str, token: Option<&str>) -> Config {
+        Config {
+            db: PathBuf::from("x.db"),
+            addr: addr.parse().unwrap(),
+            token: token.map(String::from),
+            max_body: 1 << 20,
+        }
+    }
+
+    #[test]
+    fn tokens_that_are_no_secret_are_refused() {
+        for bad in [
+            "        ",
+            "abc def ghij",
+            "tok\tens12345",
+            "aaaaaaaa",
+            "abab-abab",
+            "short1",
+            "ab=cdefgh12",
+            "توكن-سري-123",
+        ] {
+            for addr in ["127.0.0.1:8080", "0.0.0.0:8080"] {
+                assert!(
+                    config(addr, Some(bad)).check().is_err(),
+                    "{bad:?} on {addr}"
+                );
+            }
+        }
+        for good in [
+            "test-token-123",
+            "Zx9_q.Lr~+/w",
+            "YWJjZGVmZ2hpams=",
+            "k3Jp0aQz",
+        ] {
+            assert!(
+                config("0.0.0.0:8080", Some(good)).check().is_ok(),
+                "{good:?}"
+            );
+        }
+        // No token: loopback only.
+        assert!(config("127.0.0.1:8080", None).check().is_ok());
+        assert!(config("0.0.0.0:8080", None).check().is_err());
+    }
 }
