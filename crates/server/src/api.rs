@@ -168,7 +168,7 @@ async fn stories(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRes
 
 async fn story(
     State(st): State<SharedState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     let id = only_id(&id, q.as_deref(), "story")?;
@@ -316,7 +316,7 @@ struct ArticleDetail<'a> {
 
 async fn article(
     State(st): State<SharedState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     let id = only_id(&id, q.as_deref(), "article")?;
@@ -448,7 +448,7 @@ struct RelatedItem<'a> {
 
 async fn related(
     State(st): State<SharedState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     let id = parse_id(&id, "article")?;
@@ -576,7 +576,7 @@ struct EntityDetail<'a> {
 
 async fn entity(
     State(st): State<SharedState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     let id = only_id(&id, q.as_deref(), "entity")?;
@@ -805,7 +805,7 @@ async fn events(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiResu
 
 async fn event(
     State(st): State<SharedState>,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
     RawQuery(q): RawQuery,
 ) -> ApiResult<Response> {
     let id = only_id(&id, q.as_deref(), "event")?;
@@ -1221,4 +1221,25 @@ struct IngestAnswer<'a> {
     /// `wait=true`), `scheduled` (in the background; `/api/v1/stats` says
     /// `updating` until they are), or `none` (nothing new).
     derive: &'static str,
+}
+
+/// The id segment of a path, as text: a segment that is no UTF-8 once
+/// percent-decoded gets the API's JSON error (400), not axum's plain text.
+struct IdPath(String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Path::<String>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(IdPath(id)),
+            Err(e) => Err(ApiError::bad(format!(
+                "the path is not valid: {}",
+                e.body_text()
+            ))),
+        }
+    }
 }

@@ -397,6 +397,9 @@ async fn bad_requests_are_400_and_unknown_ids_404() {
         "/api/v1/articles?kind=video",
         "/api/v1/articles/abc",
         "/api/v1/articles/-3",
+        // Not UTF-8 once percent-decoded.
+        "/api/v1/articles/%FF",
+        "/api/v1/stories/%C3%28",
         "/api/v1/entities?type=PERSON",
         "/api/v1/events?type=VISIT",
         "/api/v1/events?negated=maybe",
