@@ -836,10 +836,16 @@ fn print_summary(s: &Summary) {
         s.duplicates_skipped
     );
     let _ = writeln!(o, "errors: {}", s.errors.len());
+    // Each error on stderr, where a script's error handling looks; the
+    // store keeps them for `rasd problems`.
+    let mut err = std::io::stderr().lock();
     for e in &s.errors {
-        let _ = writeln!(o, "  error: {}: {}", e.path, e.reason);
+        let _ = writeln!(err, "error: {}: {}", e.path, e.reason);
     }
-    if s.records_rejected > 0 {
-        let _ = writeln!(o, "(rejected records are listed by `rasd problems`)");
+    if s.records_rejected > 0 || !s.errors.is_empty() {
+        let _ = writeln!(
+            o,
+            "(rejected records and failed inputs are listed by `rasd problems`)"
+        );
     }
 }

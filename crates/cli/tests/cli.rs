@@ -213,10 +213,10 @@ fn bad_inputs_give_one_clear_error_each_and_the_rest_is_ingested() {
     );
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    let errors: Vec<&str> = out
-        .lines()
-        .filter(|l| l.trim_start().starts_with("error:"))
-        .collect();
+    // The summary on stdout counts them; each error is a line on stderr.
+    assert!(out.contains("errors: 7"), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     let expect = [
         ("empty.txt", "empty file"),
         ("random.bin", "binary content"),
@@ -226,16 +226,55 @@ fn bad_inputs_give_one_clear_error_each_and_the_rest_is_ingested() {
         ("big.txt", "file too large"),
         ("not-a.zip", "bad zip archive"),
     ];
-    assert_eq!(errors.len(), expect.len(), "{out}");
+    assert_eq!(errors.len(), expect.len(), "{err}");
     for (file, reason) in expect {
         assert!(
             errors
                 .iter()
                 .any(|e| e.contains(file) && e.contains(reason)),
-            "no `{reason}` error for {file} in:\n{out}"
+            "no `{reason}` error for {file} in:\n{err}"
         );
     }
     assert_eq!(articles(&db).len(), 2);
+    // `rasd problems` lists them all, those of which nothing was stored too.
+    let problems = |db: &Path| -> Vec<Value> {
+        stdout(&rasd(db, &["problems", "--json"]))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let listed = problems(&db);
+    for (file, reason) in expect {
+        assert!(
+            listed
+                .iter()
+                .any(|p| p["path"].as_str().unwrap().ends_with(file)
+                    && p["reason"].as_str().unwrap().contains(reason)),
+            "no `{reason}` problem for {file} in {listed:?}"
+        );
+    }
+    // A file read whole since is no longer a problem.
+    std::fs::write(input.join("empty.txt"), "خبر قصير عن افتتاح معرض الكتاب.").unwrap();
+    let o = rasd(
+        &db,
+        &["ingest", "--max-file-size", "0.1", input.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let listed = problems(&db);
+    assert!(
+        !listed
+            .iter()
+            .any(|p| p["path"].as_str().unwrap().ends_with("empty.txt")),
+        "{listed:?}"
+    );
+    for (file, _) in &expect[1..] {
+        assert!(
+            listed
+                .iter()
+                .any(|p| p["path"].as_str().unwrap().ends_with(file)),
+            "{file} gone from {listed:?}"
+        );
+    }
 
     // Every input failing: exit status 2.
     let only_bad = dir.path().join("bad");
@@ -251,7 +290,7 @@ fn bad_inputs_give_one_clear_error_each_and_the_rest_is_ingested() {
         &["ingest", dir.path().join("missing").to_str().unwrap()],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("missing: cannot read"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing: cannot read"));
 }
 
 #[test]

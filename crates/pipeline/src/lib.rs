@@ -301,6 +301,13 @@ fn ingest_leaves(
             reason: e.error.to_string(),
         });
     }
+    // Inputs that failed whole are kept for `rasd problems`.
+    let listed: Vec<(String, String)> = sum
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.reason.clone()))
+        .collect();
+    store.note_input_failures(&listed, &[])?;
     let total_bytes: u64 = leaves.iter().filter_map(|l| l.size).sum();
     progress.start(leaves.len() as u64, total_bytes);
     for window in leaves.chunks(opts.window.max(1)) {
@@ -357,8 +364,13 @@ fn ingest_leaves(
             })
             .collect();
         (hooks.before_write)(store)?;
+        let (mut failed, mut read): (Vec<(String, String)>, Vec<String>) = (vec![], vec![]);
         for ((w, leaf), status) in work.into_iter().zip(window).zip(known) {
             sum.inputs += 1;
+            match &w {
+                Work::Failed(e) => failed.push((leaf.path.clone(), e.to_string())),
+                _ => read.push(leaf.path.clone()),
+            }
             match w {
                 Work::Failed(e) => {
                     tracing::debug!(path = %leaf.path, error = %e, "input failed");
@@ -445,6 +457,7 @@ fn ingest_leaves(
                 }
             }
         }
+        store.note_input_failures(&failed, &read)?;
     }
     // A run killed after storing its articles, before the stages that read
     // across them (or a worker's), left them behind: this run finishes them.

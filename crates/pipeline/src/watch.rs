@@ -252,7 +252,8 @@ pub fn ingest_ready(
 
 /// Stores an input that failed as a whole, by the hash of its bytes, with
 /// its error and no articles (nothing when it cannot be read within the
-/// size limit, or when the store already holds it).
+/// size limit, or when the store already holds it); then it is a stored
+/// input's problem, no longer a failure by path.
 fn record_failure(
     store: &mut dyn Store,
     path: &Path,
@@ -266,11 +267,12 @@ fn record_failure(
         return Ok(());
     };
     let sha = crate::sha256_hex(&bytes);
+    let display = path.display().to_string();
     if store.input_status(&sha)?.is_some() {
-        return Ok(());
+        // Listed by `rasd problems` as a stored input with its error.
+        return store.note_input_failures(&[], &[display]);
     }
     let raw = rasd_store::compress(&bytes);
-    let display = path.display().to_string();
     store.write_input(&InputBatch {
         path: &display,
         archive: None,
@@ -288,7 +290,9 @@ fn record_failure(
         entities: &[],
         entity_version: crate::entities::ENTITY_VERSION,
     })?;
-    Ok(())
+    // Listed by `rasd problems` as a stored input with its error, not
+    // twice.
+    store.note_input_failures(&[], &[display])
 }
 
 #[cfg(test)]

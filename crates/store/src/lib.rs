@@ -667,6 +667,11 @@ pub trait Store {
     fn exact_duplicate_group(&self, id: i64) -> Result<Vec<i64>>;
     /// Rejected records and input errors, in input order.
     fn problems(&self, limit: u64) -> Result<Vec<Problem>>;
+    /// Records inputs that failed entirely (unreadable, too large, not
+    /// decodable: nothing of them stored) with the reason, by path, so that
+    /// [`Store::problems`] lists them; forgets the failures of the paths in
+    /// `ok`, read whole since.
+    fn note_input_failures(&mut self, failed: &[(String, String)], ok: &[String]) -> Result<()>;
     /// Stores the signatures of articles and the near-duplicate pairs found
     /// for them, and records the stage version (one transaction).
     fn write_dedup(

@@ -279,6 +279,14 @@ CREATE TABLE work_marks (
     r#"
 ALTER TABLE work ADD COLUMN last_article BIGINT;
 "#,
+    // Inputs that failed entirely (nothing stored), for `rasd problems`.
+    r#"
+CREATE TABLE input_failures (
+    path   TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at     TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+"#,
 ];
 
 /// The advisory lock keys that serialise migrations, and the stages that
@@ -607,6 +615,10 @@ impl Store for PgStore {
 
     fn problems(&self, limit: u64) -> Result<Vec<Problem>> {
         articles::problems(self, limit)
+    }
+
+    fn note_input_failures(&mut self, failed: &[(String, String)], ok: &[String]) -> Result<()> {
+        articles::note_input_failures(self, failed, ok)
     }
 
     fn write_dedup(

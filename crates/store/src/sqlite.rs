@@ -294,6 +294,14 @@ CREATE TABLE work_marks (
     r#"
 ALTER TABLE work ADD COLUMN last_article INTEGER;
 "#,
+    // Inputs that failed entirely (nothing stored), for `rasd problems`.
+    r#"
+CREATE TABLE input_failures (
+    path   TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    at     INTEGER NOT NULL
+);
+"#,
 ];
 
 /// bm25 weights of the full-text columns: title, body, title_extra,
@@ -1140,6 +1148,29 @@ impl Store for SqliteStore {
         Ok(v)
     }
 
+    fn note_input_failures(&mut self, failed: &[(String, String)], ok: &[String]) -> Result<()> {
+        if failed.is_empty() && ok.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut del = tx.prepare_cached("DELETE FROM input_failures WHERE path = ?1")?;
+            for p in ok {
+                del.execute([p])?;
+            }
+            let mut put = tx.prepare_cached(
+                "INSERT OR REPLACE INTO input_failures (path, reason, at) VALUES (?1, ?2, unixepoch())",
+            )?;
+            for (p, r) in failed {
+                put.execute([p, r])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     fn problems(&self, limit: u64) -> Result<Vec<Problem>> {
         let mut out = Vec::new();
         let mut s = self.conn.prepare(
@@ -1148,6 +1179,7 @@ impl Store for SqliteStore {
              UNION ALL SELECT url, NULL, 'feed poll failed ' || failures || ' time(s): ' || last_error FROM feeds WHERE failures > 0 AND last_error IS NOT NULL
              UNION ALL SELECT coalesce(it.link, it.key), NULL, 'feed item of ' || f.url || ': ' || it.error FROM feed_items it JOIN feeds f ON f.id = it.feed_id WHERE it.error IS NOT NULL
              UNION ALL SELECT name, NULL, 'quarantined after ' || attempts || ' attempt(s): ' || coalesce(error, '') FROM work WHERE state = 'quarantined'
+             UNION ALL SELECT path, NULL, reason FROM input_failures
              ORDER BY 1, 2 LIMIT ?1",
         )?;
         let mut rows = s.query([limit.min(i64::MAX as u64) as i64])?;

@@ -747,6 +747,31 @@ pub(super) fn exact_duplicate_group(s: &PgStore, id: i64) -> Result<Vec<i64>> {
 /// Ordered by path (bytewise, as SQLite) and record (none first); rows
 /// equal in both keep SQLite's order: input errors, rejects, feed errors,
 /// feed item errors, each in row order.
+pub(super) fn note_input_failures(
+    s: &mut PgStore,
+    failed: &[(String, String)],
+    ok: &[String],
+) -> Result<()> {
+    if failed.is_empty() && ok.is_empty() {
+        return Ok(());
+    }
+    let (paths, reasons): (Vec<&str>, Vec<&str>) =
+        failed.iter().map(|(p, r)| (p.as_str(), r.as_str())).unzip();
+    let mut c = s.db();
+    let mut tx = c.transaction()?;
+    tx.execute("DELETE FROM input_failures WHERE path = ANY($1)", &[&ok])?;
+    // One row per path: the last reason given wins, as SQLite's REPLACE.
+    tx.execute(
+        "INSERT INTO input_failures (path, reason)
+         SELECT DISTINCT ON (p) p, r FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(p, r, n)
+         ORDER BY p, n DESC
+         ON CONFLICT (path) DO UPDATE SET reason = EXCLUDED.reason, at = now()",
+        &[&paths, &reasons],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
 pub(super) fn problems(s: &PgStore, limit: u64) -> Result<Vec<Problem>> {
     let limit = limit.min(i64::MAX as u64) as i64;
     let rows = s.db().query_typed(
@@ -761,6 +786,8 @@ pub(super) fn problems(s: &PgStore, limit: u64) -> Result<Vec<Problem>> {
                FROM feed_items it JOIN feeds f ON f.id = it.feed_id WHERE it.error IS NOT NULL
                UNION ALL SELECT name, NULL, 'quarantined after ' || attempts || ' attempt(s): ' || coalesce(error, ''), 4, id, ''
                FROM work WHERE state = 'quarantined'
+               UNION ALL SELECT path, NULL, reason, 5, 0, ''
+               FROM input_failures
            ) p
            ORDER BY path COLLATE "C", record NULLS FIRST, part, k1, k2 COLLATE "C"
            LIMIT $1"#,
