@@ -77,10 +77,12 @@ src = sorted(os.listdir(seeds))[4]
 open(os.path.join(bad, "cp1256-" + src), "wb").write(open(os.path.join(seeds, src), encoding="utf-8").read().encode("cp1256"))
 db = os.path.join(tempfile.mkdtemp(), "bad.db")
 p = subprocess.run([rasd, "--db", db, "ingest", bad], capture_output=True, text=True)
-errs = [l for l in p.stdout.splitlines() if l.strip().startswith("error:")]
+errs = [l for l in p.stderr.splitlines() if l.startswith("error:")]  # errors go to stderr
 print("\n".join("     " + e for e in errs))
 check("bad inputs: exit 0", p.returncode == 0)
 check("bad inputs: three errors naming the files", len(errs) == 3 and all(any(n in e for e in errs) for n in ("empty.txt", "random.bin", "truncated.json")))
+listed = subprocess.run([rasd, "--db", db, "problems"], capture_output=True, text=True).stdout
+check("bad inputs: each listed by `rasd problems`", all(n in listed for n in ("empty.txt", "random.bin", "truncated.json")))
 arts = [json.loads(l) for l in run("articles", "--json").splitlines()]
 orig = [a for a in arts if os.path.basename(a["input"]["path"]) == src and a["appended_to"] is None][0]
 copy = [a for a in arts if os.path.basename(a["input"]["path"]) == "cp1256-" + src and a["appended_to"] is None][0]
