@@ -367,14 +367,14 @@ fn ingest_leaves(
         let (mut failed, mut read): (Vec<(String, String)>, Vec<String>) = (vec![], vec![]);
         for ((w, leaf), status) in work.into_iter().zip(window).zip(known) {
             sum.inputs += 1;
-            match &w {
-                Work::Failed(e) => failed.push((leaf.path.clone(), e.to_string())),
-                _ => read.push(leaf.path.clone()),
+            if !matches!(w, Work::Failed(_)) {
+                read.push(leaf.path.clone());
             }
             match w {
                 Work::Failed(e) => {
                     tracing::debug!(path = %leaf.path, error = %e, "input failed");
                     sum.inputs_failed += 1;
+                    failed.push((leaf.path.clone(), e.to_string()));
                     sum.errors.push(InputFailure {
                         path: leaf.path.clone(),
                         reason: e.to_string(),

@@ -121,7 +121,9 @@ pub struct WorkerOptions {
     /// inputs of the queue (and when it runs dry): at fixed places of the
     /// queue, so that any number of workers gives the same stages. Fewer
     /// runs cost less (each loads and saves the stages' kept states);
-    /// more runs make new articles' events and stories show sooner.
+    /// more runs make new articles' events and stories show sooner, and
+    /// let the stages run while the other workers parse (not only at the
+    /// end).
     pub derive_every: u32,
 }
 
@@ -157,14 +159,6 @@ pub struct WorkerSummary {
     pub seconds: f64,
 }
 
-/// Runs of the stages by this worker, counted where the worker's summary
-/// cannot be borrowed (inside the write gate).
-#[derive(Default)]
-struct Runs {
-    n: std::cell::Cell<u64>,
-    seconds: std::cell::Cell<f64>,
-}
-
 /// Runs the stages that read across articles at each place of the queue
 /// (a multiple of `every`) that the queue has passed and they have not run
 /// at, in order, each over the articles of the inputs up to that place
@@ -176,7 +170,7 @@ fn derive_places(
     entities: bool,
     every: i64,
     wait: bool,
-    runs: &Runs,
+    sum: &mut WorkerSummary,
 ) -> Result<(), StoreError> {
     loop {
         let place = (store.work_derived()? / every + 1) * every;
@@ -210,9 +204,8 @@ fn derive_places(
         })();
         let unlocked = store.unlock_derived(DerivedLock::Stages);
         if run? {
-            runs.n.set(runs.n.get() + 1);
-            runs.seconds
-                .set(runs.seconds.get() + t0.elapsed().as_secs_f64());
+            sum.derive_runs += 1;
+            sum.derive_seconds += t0.elapsed().as_secs_f64();
         }
         unlocked?;
     }
@@ -224,9 +217,9 @@ fn derive_all(
     store: &mut dyn Store,
     entities: bool,
     every: i64,
-    runs: &Runs,
+    sum: &mut WorkerSummary,
 ) -> Result<(), StoreError> {
-    derive_places(store, entities, every, true, runs)?;
+    derive_places(store, entities, every, true, sum)?;
     store.lock_derived(DerivedLock::Stages, true)?;
     let t0 = Instant::now();
     let run = (|| -> Result<(), StoreError> {
@@ -238,9 +231,8 @@ fn derive_all(
     })();
     let unlocked = store.unlock_derived(DerivedLock::Stages);
     run?;
-    runs.n.set(runs.n.get() + 1);
-    runs.seconds
-        .set(runs.seconds.get() + t0.elapsed().as_secs_f64());
+    sum.derive_runs += 1;
+    sum.derive_seconds += t0.elapsed().as_secs_f64();
     unlocked
 }
 
@@ -260,7 +252,6 @@ pub fn run_worker(
     };
     // Stored articles not yet derived by this worker.
     let mut pending_derive = true;
-    let runs = Runs::default();
     let every = i64::from(w.derive_every.max(1));
     while !stop.load(Ordering::Relaxed) {
         let items = store.claim_work(&w.name, w.batch.max(1), w.lease_secs, w.max_attempts)?;
@@ -270,7 +261,7 @@ pub fn run_worker(
             let q = store.queue_counts()?;
             let dry = q.pending == 0 && q.running == 0;
             if pending_derive && dry {
-                derive_all(store, ingest.entities, every, &runs)?;
+                derive_all(store, ingest.entities, every, &mut sum)?;
                 pending_derive = false;
             }
             if w.until_empty && dry {
@@ -352,10 +343,8 @@ pub fn run_worker(
         }
         // Places of the queue passed now: run the stages there, unless
         // another worker is running them (it runs every place it finds).
-        derive_places(store, ingest.entities, every, false, &runs)?;
+        derive_places(store, ingest.entities, every, false, &mut sum)?;
     }
-    sum.derive_runs = runs.n.get();
-    sum.derive_seconds = runs.seconds.get();
     sum.queue = store.queue_counts()?;
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
