@@ -38,6 +38,9 @@ enum Command {
         /// Largest input accepted, in MiB (a file or an archive member).
         #[arg(long, default_value_t = 50.0)]
         max_file_size: f64,
+        /// Longest body of one article, in KiB: a longer one is split into parts at paragraph, line or sentence ends, with a warning (at least 1).
+        #[arg(long, default_value_t = 64.0)]
+        max_article_size: f64,
         /// Map a JSON field to an article attribute, e.g. `--field body=content_ar` (title, body, published, crawled, url, source, author).
         #[arg(long = "field", value_name = "ATTR=FIELD")]
         fields: Vec<String>,
@@ -398,6 +401,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest {
             paths,
             max_file_size,
+            max_article_size,
             fields,
             json,
             prefer,
@@ -412,6 +416,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             for f in &fields {
                 opts.parse.fields.set(f).map_err(anyhow::Error::msg)?;
             }
+            opts.parse.max_article_bytes = (max_article_size.max(1.0) * 1024.0) as usize;
             let mut store = open(&cli.db)?;
             let bar = progress::Bar::new();
             let sum = rasd_pipeline::ingest(&mut *store, &paths, &opts, &bar)?;
@@ -828,24 +833,31 @@ fn print_summary(s: &Summary) {
     );
     let _ = writeln!(
         o,
-        "articles: {} new ({} pages, {} appended items split off), {} exact duplicates marked, {} duplicates skipped",
+        "articles: {} new ({} pages, {} appended items split off, {} parts of over-long articles), {} exact duplicates marked, {} duplicates skipped",
         s.articles_new,
-        s.articles_new - s.appended_split,
+        s.articles_new - s.appended_split - s.article_parts,
         s.appended_split,
+        s.article_parts,
         s.exact_duplicates,
         s.duplicates_skipped
     );
     let _ = writeln!(o, "errors: {}", s.errors.len());
-    // Each error on stderr, where a script's error handling looks; the
-    // store keeps them for `rasd problems`.
+    if !s.warnings.is_empty() {
+        let _ = writeln!(o, "warnings: {}", s.warnings.len());
+    }
+    // Each error and warning on stderr, where a script's error handling
+    // looks; the store keeps them for `rasd problems`.
     let mut err = std::io::stderr().lock();
     for e in &s.errors {
         let _ = writeln!(err, "error: {}: {}", e.path, e.reason);
     }
-    if s.records_rejected > 0 || !s.errors.is_empty() {
+    for w in &s.warnings {
+        let _ = writeln!(err, "warning: {}: {}", w.path, w.reason);
+    }
+    if s.records_rejected > 0 || !s.errors.is_empty() || !s.warnings.is_empty() {
         let _ = writeln!(
             o,
-            "(rejected records and failed inputs are listed by `rasd problems`)"
+            "(rejected records, failed inputs and warnings are listed by `rasd problems`)"
         );
     }
 }

@@ -62,9 +62,10 @@ pub fn article_line(out: &mut impl Write, a: &StoredArticle) -> io::Result<()> {
         .published
         .map(|d| d.date().to_string())
         .unwrap_or_else(|| "----------".into());
-    let kind = match a.appended_to {
-        Some(p) => format!("↳{p}"),
-        None => "page".into(),
+    let kind = match (a.appended_to, ar.kind) {
+        (Some(p), rasd_doc::ArticleKind::Part) => format!("+{p}"),
+        (Some(p), _) => format!("↳{p}"),
+        (None, _) => "page".into(),
     };
     let source = ar
         .source_label

@@ -66,23 +66,33 @@ impl Alignment {
     /// its first copied byte to the source position after its last copied byte.
     /// `None` if no byte of the span came from the source.
     pub fn source_span(&self, span: Span) -> Option<Span> {
+        let mut start = None;
+        let mut end = None;
+        for p in self.pieces(span) {
+            start.get_or_insert(p.src);
+            end = Some(p.src + p.len);
+        }
+        Some(Span::new(start?, end?))
+    }
+
+    /// The non-empty pieces of the segments that fall inside derived span
+    /// `span`, in order, as segments of the same text.
+    fn pieces(&self, span: Span) -> impl Iterator<Item = Segment> + '_ {
         let first = self
             .segments
             .partition_point(|s| s.dst + s.len <= span.start);
-        let mut start = None;
-        let mut end = None;
-        for s in &self.segments[first..] {
-            if s.dst >= span.end {
-                break;
-            }
-            let a = span.start.max(s.dst);
-            let b = span.end.min(s.dst + s.len);
-            if a < b {
-                start.get_or_insert(s.src + (a - s.dst));
-                end = Some(s.src + (b - s.dst));
-            }
-        }
-        Some(Span::new(start?, end?))
+        self.segments[first..]
+            .iter()
+            .take_while(move |s| s.dst < span.end)
+            .filter_map(move |s| {
+                let a = span.start.max(s.dst);
+                let b = span.end.min(s.dst + s.len);
+                (a < b).then(|| Segment {
+                    dst: a,
+                    src: s.src + (a - s.dst),
+                    len: b - a,
+                })
+            })
     }
 
     /// Chains two alignments: `self` maps text C to text B, `inner` maps B to
@@ -118,6 +128,20 @@ impl Alignment {
             }
         }
         Alignment { segments: out }
+    }
+
+    /// The alignment of the derived text's sub-span `span`, taken as a text
+    /// of its own (its offsets start at 0).
+    pub fn slice(&self, span: Span) -> Alignment {
+        Alignment {
+            segments: self
+                .pieces(span)
+                .map(|p| Segment {
+                    dst: p.dst - span.start,
+                    ..p
+                })
+                .collect(),
+        }
     }
 
     /// Total number of derived bytes copied from the source.
@@ -294,6 +318,37 @@ mod tests {
             for (i, _) in text.char_indices() {
                 if let Some(s) = al.to_source(i) {
                     prop_assert!(src.is_char_boundary(s));
+                }
+            }
+        }
+
+        // A slice of the derived text keeps the alignment of its bytes: its
+        // copied bytes equal the source's, and it maps each offset where the
+        // whole text's alignment maps it.
+        #[test]
+        fn slices_keep_the_alignment(src in "[\\u0600-\\u06ff a-z\\n.]{0,80}", cuts in proptest::collection::vec((0usize..100, 0usize..100, any::<bool>()), 0..8), x in 0usize..200, y in 0usize..200) {
+            let bounds: Vec<usize> = src.char_indices().map(|(i, _)| i).chain([src.len()]).collect();
+            let mut b = TextBuilder::new();
+            for (p, q, sep) in cuts {
+                let a = bounds[p % bounds.len()];
+                let e = bounds[q % bounds.len()];
+                b.push_source(&src, Span::new(a.min(e), a.max(e)));
+                if sep { b.push_synthetic("\n"); }
+            }
+            let (text, al) = b.finish();
+            let tb: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let (a, e) = (tb[x % tb.len()], tb[y % tb.len()]);
+            let span = Span::new(a.min(e), a.max(e));
+            let part = &text[span.start..span.end];
+            let sl = al.slice(span);
+            for seg in sl.segments() {
+                prop_assert!(seg.len > 0);
+                prop_assert_eq!(&part.as_bytes()[seg.dst..seg.dst + seg.len], &src.as_bytes()[seg.src..seg.src + seg.len]);
+            }
+            prop_assert!(Alignment::from_segments(sl.segments().to_vec()).is_ok());
+            for (i, _) in part.char_indices() {
+                if al.to_source(span.start + i).is_some() && i > 0 {
+                    prop_assert_eq!(sl.to_source(i), al.to_source(span.start + i));
                 }
             }
         }

@@ -3,13 +3,17 @@ use jiff::{civil, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Whether an article is the page a file was about, or an unrelated item that
-/// was glued onto that page ("اقرأ أيضاً" appendages) and split off.
+/// Whether an article is the page a file was about, an unrelated item that
+/// was glued onto that page ("اقرأ أيضاً" appendages) and split off, or a
+/// further part of an article too long to process whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ArticleKind {
     Page,
     Appended,
+    /// A continuation of an article too long to process whole, split off at
+    /// a paragraph, line or sentence end; `parent` is the article's first part.
+    Part,
 }
 
 impl ArticleKind {
@@ -17,6 +21,17 @@ impl ArticleKind {
         match self {
             ArticleKind::Page => "page",
             ArticleKind::Appended => "appended",
+            ArticleKind::Part => "part",
+        }
+    }
+
+    /// The kind named by [`ArticleKind::as_str`].
+    pub fn parse(s: &str) -> Option<ArticleKind> {
+        match s {
+            "page" => Some(ArticleKind::Page),
+            "appended" => Some(ArticleKind::Appended),
+            "part" => Some(ArticleKind::Part),
+            _ => None,
         }
     }
 }

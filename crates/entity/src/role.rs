@@ -232,6 +232,48 @@ fn words(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A whitespace position (or 0) before `at` with at least `n` whole words
+/// between it and `at`.
+fn word_bound_before(text: &str, at: usize, n: usize) -> usize {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in text[..at].char_indices().rev() {
+        if c.is_whitespace() {
+            if in_word {
+                seen += 1;
+                if seen > n {
+                    return i;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    0
+}
+
+/// A whitespace position (or the text's end) after `at` with at least `n`
+/// whole words between `at` and it.
+fn word_bound_after(text: &str, at: usize, n: usize) -> usize {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in text[at..].char_indices() {
+        if c.is_whitespace() {
+            if in_word {
+                seen += 1;
+                if seen > n {
+                    return at + i;
+                }
+            }
+            in_word = false;
+        } else {
+            in_word = true;
+        }
+    }
+    text.len()
+}
+
 fn ends_clause(w: &str) -> bool {
     w.ends_with(['.', '،', ',', '؛', ';', ':', '"', '»', '(', ')', '؟', '!'])
 }
@@ -240,7 +282,21 @@ fn ends_clause(w: &str) -> bool {
 /// before `يونس بك يفكيروف`) and right after it in apposition
 /// (`يفكيروف نائب وزير الدفاع الروسي`). A role must contain a role word.
 pub fn roles_around(text: &str, start: usize, end: usize) -> Vec<Role> {
-    let ws = words(text);
+    // Only the few words on either side are read: the words of a stretch
+    // that holds more of them than the scans below look at, cut at
+    // whitespace so that its words are the text's own (reading the words of
+    // the whole text made a long article quadratic in its length).
+    let lo = word_bound_before(text, start, 10);
+    let hi = word_bound_after(text, end, 10);
+    let ws: Vec<(usize, usize)> = words(&text[lo..hi])
+        .into_iter()
+        .map(|(s, e)| (s + lo, e + lo))
+        .collect();
+    roles_among(text, start, end, &ws)
+}
+
+/// [`roles_around`] with the words of the text around the name given.
+fn roles_among(text: &str, start: usize, end: usize, ws: &[(usize, usize)]) -> Vec<Role> {
     let mut out = Vec::new();
     // Before: scan back over at most 8 words, stopping at punctuation or a
     // stop word; keep the phrase from the earliest role word.
@@ -501,6 +557,42 @@ pub fn org_context_sector(text: &str, start: usize) -> Option<Sector> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Reading only the words near the name gives what reading every
+        /// word of the text gives.
+        #[test]
+        fn nearby_words_suffice(
+            ws in proptest::collection::vec(
+                prop_oneof![
+                    Just("وزير"), Just("الدفاع"), Just("الروسي"), Just("نائب"), Just("في"),
+                    Just("قال"), Just("،"), Just("اللواء."), Just("رئيس،"), Just("حفتر"),
+                    Just("خليفة"), Just("المتقاعد"), Just("و"), Just("إن"),
+                ],
+                1..60,
+            ),
+            seps in proptest::collection::vec(prop_oneof![Just(" "), Just("  "), Just("\n"), Just(" \t")], 60),
+            pick in 0usize..60,
+            len in 1usize..4,
+        ) {
+            let mut text = String::new();
+            let mut bounds = Vec::new();
+            for (i, w) in ws.iter().enumerate() {
+                let s = text.len();
+                text.push_str(w);
+                bounds.push((s, text.len()));
+                text.push_str(seps[i]);
+            }
+            let a = pick % ws.len();
+            let b = (a + len - 1).min(ws.len() - 1);
+            let (start, end) = (bounds[a].0, bounds[b].1);
+            prop_assert_eq!(
+                roles_around(&text, start, end),
+                roles_among(&text, start, end, &words(&text))
+            );
+        }
+    }
 
     fn roles(text: &str, name: &str) -> Vec<String> {
         let s = text.find(name).unwrap();

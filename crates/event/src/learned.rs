@@ -248,6 +248,13 @@ fn words_of(text: &str, s0: usize, s1: usize, args: &[Arg]) -> Vec<Tok> {
     let Some(sent) = text.get(s0..s1) else {
         return Vec::new();
     };
+    // The arguments inside the sentence, by their index in `args` (looking
+    // through all of an article's arguments for each word was quadratic).
+    let near: Vec<(usize, &Arg)> = args
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.start < s1 && s0 < a.end)
+        .collect();
     let mut out = Vec::new();
     let mut buf = String::new();
     for t in tokenize(sent) {
@@ -267,7 +274,10 @@ fn words_of(text: &str, s0: usize, s1: usize, args: &[Arg]) -> Vec<Tok> {
                 }
             }
         }
-        let arg = args.iter().position(|a| a.start < end && start < a.end);
+        let arg = near
+            .iter()
+            .find(|(_, a)| a.start < end && start < a.end)
+            .map(|&(i, _)| i);
         out.push(Tok {
             start,
             end,

@@ -228,6 +228,7 @@ pub fn parse(text: &str, format: Format, map: &FieldMap) -> Result<Parsed, Input
         records: 0,
         articles: vec![],
         rejects: vec![],
+        warnings: Vec::new(),
         error: None,
     };
     if format == Format::JsonLines {

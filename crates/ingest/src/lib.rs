@@ -40,6 +40,7 @@ pub mod html;
 pub mod json;
 pub mod scrape;
 pub mod source;
+pub mod split;
 pub mod warc;
 
 use rasd_doc::{Article, DateValue};
@@ -115,6 +116,15 @@ pub struct Reject {
     pub reason: String,
 }
 
+/// Something done to a document that the user should know of, though
+/// nothing of it was lost (an over-long article split into parts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The record (JSON) the warning is about, if the document has records.
+    pub record: Option<u32>,
+    pub reason: String,
+}
+
 /// What one document yielded.
 #[derive(Debug, Clone)]
 pub struct Parsed {
@@ -125,15 +135,28 @@ pub struct Parsed {
     pub records: u32,
     pub articles: Vec<Article>,
     pub rejects: Vec<Reject>,
+    pub warnings: Vec<Warning>,
     /// An error that stopped reading part-way (a truncated JSON array): the
     /// records before it are still in `articles`.
     pub error: Option<InputError>,
 }
 
 /// Options for parsing documents.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub fields: json::FieldMap,
+    /// The longest body of one article, in bytes: longer ones are split
+    /// ([`split`]).
+    pub max_article_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            fields: json::FieldMap::default(),
+            max_article_bytes: split::MAX_ARTICLE_BYTES,
+        }
+    }
 }
 
 /// Detects the format of decoded `text`; `name` (a file name) breaks ties.
@@ -172,7 +195,9 @@ pub fn detect_format(text: &str, name: &str) -> Format {
 /// Decodes and parses one document.
 pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed, InputError> {
     if warc::sniff(bytes).is_some() {
-        return warc::parse(bytes);
+        let mut parsed = warc::parse(bytes)?;
+        split::split_long_articles(&mut parsed, opts.max_article_bytes);
+        return Ok(parsed);
     }
     let decoded = decode::decode(bytes)?;
     let format = detect_format(&decoded.text, name);
@@ -182,6 +207,7 @@ pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed
         records: 1,
         articles,
         rejects: vec![],
+        warnings: vec![],
         error: None,
     };
     let mut parsed = match format {
@@ -191,6 +217,7 @@ pub fn parse_document(bytes: &[u8], name: &str, opts: &Options) -> Result<Parsed
         Format::Json | Format::JsonLines => json::parse(&decoded.text, format, &opts.fields)?,
     };
     parsed.encoding = decoded.encoding;
+    split::split_long_articles(&mut parsed, opts.max_article_bytes);
     if parsed.articles.is_empty() && parsed.rejects.is_empty() && parsed.error.is_none() {
         return Err(InputError::Empty);
     }

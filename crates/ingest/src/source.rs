@@ -256,14 +256,42 @@ fn read_warc(
     res
 }
 
-/// Opens an archive (a file, or a member read into memory) for reading.
-fn open_archive(
-    origin: &Origin,
-    limit: u64,
-) -> Result<zip::ZipArchive<std::io::Cursor<Vec<u8>>>, InputError> {
-    let bytes = read_origin(origin, limit, u64::MAX)?;
-    zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| InputError::Archive(e.to_string()))
+/// An archive's bytes: its file, read where needed (an archive is never
+/// read whole into memory), or a member of another archive, which is.
+enum ArchiveBytes {
+    File(BufReader<fs::File>),
+    Member(std::io::Cursor<Vec<u8>>),
+}
+
+impl Read for ArchiveBytes {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            ArchiveBytes::File(f) => f.read(buf),
+            ArchiveBytes::Member(c) => c.read(buf),
+        }
+    }
+}
+
+impl std::io::Seek for ArchiveBytes {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        match self {
+            ArchiveBytes::File(f) => f.seek(pos),
+            ArchiveBytes::Member(c) => c.seek(pos),
+        }
+    }
+}
+
+/// Opens an archive (a file, or a member, read into memory up to `limit`)
+/// for reading.
+fn open_archive(origin: &Origin, limit: u64) -> Result<zip::ZipArchive<ArchiveBytes>, InputError> {
+    let bytes = match origin {
+        Origin::File(p) => ArchiveBytes::File(BufReader::with_capacity(
+            64 * 1024,
+            fs::File::open(p).map_err(io_err)?,
+        )),
+        _ => ArchiveBytes::Member(std::io::Cursor::new(read_origin(origin, limit)?)),
+    };
+    zip::ZipArchive::new(bytes).map_err(|e| InputError::Archive(e.to_string()))
 }
 
 fn list_zip(
@@ -338,13 +366,12 @@ fn read_limited<R: Read>(r: R, limit: u64) -> Result<Vec<u8>, InputError> {
     Ok(buf)
 }
 
-/// Reads the bytes of `origin`: members of archives up to `limit` each,
-/// archives themselves up to `archive_limit`.
-fn read_origin(origin: &Origin, limit: u64, archive_limit: u64) -> Result<Vec<u8>, InputError> {
+/// Reads the bytes of `origin`, up to `limit`.
+fn read_origin(origin: &Origin, limit: u64) -> Result<Vec<u8>, InputError> {
     match origin {
         Origin::File(p) => {
             let f = fs::File::open(p).map_err(io_err)?;
-            read_limited(f, archive_limit)
+            read_limited(f, limit)
         }
         Origin::Stdin => read_limited(std::io::stdin().lock(), limit),
         Origin::WarcRecord { file, gz, pos } => read_warc(&mut None, file, *gz, *pos, limit),
@@ -375,10 +402,7 @@ pub fn read(leaf: &Leaf, limit: u64) -> Result<Vec<u8>, InputError> {
             return Err(InputError::TooLarge { size, limit });
         }
     }
-    match &leaf.origin {
-        Origin::File(_) => read_origin(&leaf.origin, limit, limit),
-        _ => read_origin(&leaf.origin, limit, u64::MAX),
-    }
+    read_origin(&leaf.origin, limit)
 }
 
 /// Reads all members of one archive at once (each archive is opened once, not

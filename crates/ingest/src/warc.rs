@@ -932,6 +932,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, InputError> {
         records: 0,
         articles: Vec::new(),
         rejects: Vec::new(),
+        warnings: Vec::new(),
         error: None,
     };
     let mut bad: Vec<(u32, Position, String)> = Vec::new();

@@ -90,11 +90,16 @@ pub struct Summary {
     pub articles_new: u64,
     /// New articles split off pages ("read also" appendages).
     pub appended_split: u64,
+    /// New articles that continue an over-long article (split into parts).
+    pub article_parts: u64,
     /// New articles whose body equals an earlier article's (kept, marked).
     pub exact_duplicates: u64,
     /// Articles not stored again because their key was already stored.
     pub duplicates_skipped: u64,
     pub errors: Vec<InputFailure>,
+    /// What was done to inputs that their user should know of (an
+    /// over-long article split), nothing of them lost.
+    pub warnings: Vec<InputFailure>,
     /// The knowledge base after this run (rebuilt when articles were added).
     pub knowledge_base: Option<entities::KbSummary>,
     /// Near-duplicate checks of the new articles.
@@ -142,12 +147,62 @@ enum Work {
         size: u64,
         raw_deflated: Vec<u8>,
         parsed: Parsed,
-        timexes: Vec<Vec<TimeMention>>,
-        entities: Vec<rasd_store::ArticleEntities>,
     },
     Known {
         size: u64,
     },
+}
+
+/// Body bytes annotated before a write: the first batch of a run is small,
+/// so that its articles are durable within seconds; later ones are larger.
+const FIRST_BATCH_BYTES: usize = 256 * 1024;
+const BATCH_BYTES: usize = 2 * 1024 * 1024;
+/// Bytes of input read at once (a window holds at least one input).
+const WINDOW_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where an input's articles have been written up to, and what its writes
+/// did.
+#[derive(Default)]
+struct Written {
+    /// Input bytes reported to the progress display so far.
+    bytes_reported: u64,
+    out: rasd_store::WriteOutcome,
+}
+
+/// The end of each group of `articles` that is written together: a page
+/// with the items appended to it and its parts.
+fn group_ends(articles: &[rasd_doc::Article]) -> Vec<usize> {
+    let mut ends = Vec::new();
+    for (i, a) in articles.iter().enumerate().skip(1) {
+        if a.parent.is_none() {
+            ends.push(i);
+        }
+    }
+    if !articles.is_empty() {
+        ends.push(articles.len());
+    }
+    ends
+}
+
+/// Time expressions and (with `entities`) entities of each article, in
+/// parallel.
+fn annotate_articles(
+    articles: &[&rasd_doc::Article],
+    opts: &IngestOptions,
+) -> (Vec<Vec<TimeMention>>, Vec<rasd_store::ArticleEntities>) {
+    let timexes = articles
+        .par_iter()
+        .map(|a| annotate::time_mentions(a, opts.prefer))
+        .collect();
+    let found = if opts.entities {
+        articles
+            .par_iter()
+            .map(|a| entities::article_entities(a))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (timexes, found)
 }
 
 /// Reads the bytes of a window of leaves; consecutive members of one archive
@@ -180,6 +235,7 @@ pub fn ingest(
     let hooks = Hooks {
         amend: &|_, _| {},
         before_write: &|_| Ok(()),
+        stream: true,
     };
     ingest_leaves(store, leaves, list_errors, &read, opts, progress, &hooks)
 }
@@ -208,6 +264,9 @@ pub type BeforeWrite<'a> = dyn Fn(&mut dyn Store) -> Result<(), StoreError> + 'a
 struct Hooks<'a> {
     amend: &'a Amend<'a>,
     before_write: &'a BeforeWrite<'a>,
+    /// Write each batch of annotated articles as it is ready (else the
+    /// whole window is annotated first, and `before_write` called once).
+    stream: bool,
 }
 
 /// [`ingest_documents`], with `amend` applied to each parsed document.
@@ -221,6 +280,7 @@ pub fn ingest_documents_amended(
     let hooks = Hooks {
         amend,
         before_write: &|_| Ok(()),
+        stream: true,
     };
     ingest_documents_hooked(store, docs, opts, progress, &hooks)
 }
@@ -237,6 +297,7 @@ pub fn ingest_documents_in_turn(
     let hooks = Hooks {
         amend: &|_, _| {},
         before_write,
+        stream: false,
     };
     ingest_documents_hooked(store, docs, opts, progress, &hooks)
 }
@@ -310,154 +371,22 @@ fn ingest_leaves(
     store.note_input_failures(&listed, &[])?;
     let total_bytes: u64 = leaves.iter().filter_map(|l| l.size).sum();
     progress.start(leaves.len() as u64, total_bytes);
-    for window in leaves.chunks(opts.window.max(1)) {
-        let raws = read(window);
-        let hashed: Vec<Result<(String, Vec<u8>), InputError>> = raws
-            .into_par_iter()
-            .map(|r| r.map(|b| (sha256_hex(&b), b)))
-            .collect();
-        // Which inputs are already complete in the store.
-        let mut known = Vec::with_capacity(hashed.len());
-        for h in &hashed {
-            known.push(match h {
-                Ok((sha, _)) => store.input_status(sha)?,
-                Err(_) => None,
-            });
-        }
-        let work: Vec<Work> = hashed
-            .into_par_iter()
-            .zip(window.par_iter())
-            .zip(known.par_iter())
-            .map(|((h, leaf), status)| match h {
-                Err(e) => Work::Failed(e),
-                Ok((_, bytes)) if status.as_ref().is_some_and(|s| s.complete) => Work::Known {
-                    size: bytes.len() as u64,
-                },
-                Ok((sha, bytes)) => {
-                    match parse_document(&bytes, &leaf.path, &opts.parse).map(|mut p| {
-                        (hooks.amend)(&leaf.path, &mut p);
-                        p
-                    }) {
-                        Ok(parsed) => Work::Parsed {
-                            sha,
-                            size: bytes.len() as u64,
-                            raw_deflated: rasd_store::compress(&bytes),
-                            timexes: parsed
-                                .articles
-                                .iter()
-                                .map(|a| annotate::time_mentions(a, opts.prefer))
-                                .collect(),
-                            entities: if opts.entities {
-                                parsed
-                                    .articles
-                                    .iter()
-                                    .map(entities::article_entities)
-                                    .collect()
-                            } else {
-                                Vec::new()
-                            },
-                            parsed,
-                        },
-                        Err(e) => Work::Failed(e),
-                    }
-                }
-            })
-            .collect();
-        (hooks.before_write)(store)?;
-        let (mut failed, mut read): (Vec<(String, String)>, Vec<String>) = (vec![], vec![]);
-        for ((w, leaf), status) in work.into_iter().zip(window).zip(known) {
-            sum.inputs += 1;
-            if !matches!(w, Work::Failed(_)) {
-                read.push(leaf.path.clone());
+    let mut rest = &leaves[..];
+    while !rest.is_empty() {
+        // A window: at most `opts.window` inputs and, beyond its first,
+        // at most WINDOW_BYTES of them.
+        let mut n = 1;
+        let mut bytes = rest[0].size.unwrap_or(0);
+        while n < rest.len().min(opts.window.max(1)) {
+            bytes += rest[n].size.unwrap_or(0);
+            if bytes > WINDOW_BYTES {
+                break;
             }
-            match w {
-                Work::Failed(e) => {
-                    tracing::debug!(path = %leaf.path, error = %e, "input failed");
-                    sum.inputs_failed += 1;
-                    failed.push((leaf.path.clone(), e.to_string()));
-                    sum.errors.push(InputFailure {
-                        path: leaf.path.clone(),
-                        reason: e.to_string(),
-                    });
-                    progress.advance(leaf.size.unwrap_or(0), &leaf.path);
-                }
-                Work::Known { size } => {
-                    let s = status.expect("known inputs have a status");
-                    sum.inputs_unchanged += 1;
-                    sum.bytes += size;
-                    sum.records += s.records as u64;
-                    sum.records_rejected += s.rejects as u64;
-                    sum.records_already_stored += (s.records - s.rejects.min(s.records)) as u64;
-                    sum.duplicates_skipped += s.articles as u64;
-                    if let Some(reason) = s.error {
-                        sum.errors.push(InputFailure {
-                            path: leaf.path.clone(),
-                            reason,
-                        });
-                    }
-                    progress.advance(size, &leaf.path);
-                }
-                Work::Parsed {
-                    sha,
-                    size,
-                    raw_deflated,
-                    parsed,
-                    timexes,
-                    entities,
-                } => {
-                    let rejects: Vec<(u32, String)> = parsed
-                        .rejects
-                        .iter()
-                        .map(|r| (r.record, r.reason.clone()))
-                        .collect();
-                    let error = parsed.error.as_ref().map(|e| e.to_string());
-                    let batch = InputBatch {
-                        path: &leaf.path,
-                        archive: leaf.archive.as_deref(),
-                        sha256: &sha,
-                        size,
-                        format: parsed.format.as_str(),
-                        encoding: &parsed.encoding,
-                        raw_deflated: &raw_deflated,
-                        records: parsed.records,
-                        articles: &parsed.articles,
-                        rejects: &rejects,
-                        error: error.as_deref(),
-                        timexes: &timexes,
-                        time_version: annotate::TIME_VERSION,
-                        entities: &entities,
-                        entity_version: entities::ENTITY_VERSION,
-                    };
-                    let out = store.write_input(&batch)?;
-                    sum.inputs_new += 1;
-                    sum.bytes += size;
-                    sum.records += parsed.records as u64;
-                    sum.records_rejected += rejects.len() as u64;
-                    // Each accepted record yields one page; the record is new if
-                    // its page is.
-                    let pages = parsed
-                        .articles
-                        .iter()
-                        .filter(|a| a.parent.is_none())
-                        .count() as u64;
-                    let new_pages = (out.new_articles - out.appended) as u64;
-                    sum.records_new += new_pages;
-                    sum.records_already_stored += pages - new_pages;
-                    sum.articles_new += out.new_articles as u64;
-                    sum.appended_split += out.appended as u64;
-                    sum.exact_duplicates += out.exact_duplicates as u64;
-                    sum.duplicates_skipped += out.already_stored as u64;
-                    if let Some(reason) = error {
-                        sum.errors.push(InputFailure {
-                            path: leaf.path.clone(),
-                            reason,
-                        });
-                    }
-                    progress.advance(size, &leaf.path);
-                }
-            }
+            n += 1;
         }
-        store.note_input_failures(&failed, &read)?;
+        let (window, after) = rest.split_at(n);
+        rest = after;
+        ingest_window(store, window, read, opts, progress, hooks, &mut sum)?;
     }
     // A run killed after storing its articles, before the stages that read
     // across them (or a worker's), left them behind: this run finishes them.
@@ -480,6 +409,299 @@ fn ingest_leaves(
     progress.finish();
     sum.seconds = t0.elapsed().as_secs_f64();
     Ok(sum)
+}
+
+/// Reads, parses, annotates and writes one window of inputs. Articles are
+/// annotated in batches of about [`BATCH_BYTES`] of text (across inputs, in
+/// parallel) and each batch written before the next is annotated, an input
+/// in as many transactions as it spans batches (it is complete with the
+/// last), so that memory stays bounded whatever the size of an input and
+/// the first articles are durable early. With `hooks.stream` off (a worker
+/// that waits for its turn to write), the whole window is annotated first.
+fn ingest_window(
+    store: &mut dyn Store,
+    window: &[Leaf],
+    read: &ReadWindow,
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+    hooks: &Hooks,
+    sum: &mut Summary,
+) -> Result<(), StoreError> {
+    let raws = read(window);
+    let hashed: Vec<Result<(String, Vec<u8>), InputError>> = raws
+        .into_par_iter()
+        .map(|r| r.map(|b| (sha256_hex(&b), b)))
+        .collect();
+    // Which inputs are already complete in the store.
+    let mut known = Vec::with_capacity(hashed.len());
+    for h in &hashed {
+        known.push(match h {
+            Ok((sha, _)) => store.input_status(sha)?,
+            Err(_) => None,
+        });
+    }
+    let work: Vec<Work> = hashed
+        .into_par_iter()
+        .zip(window.par_iter())
+        .zip(known.par_iter())
+        .map(|((h, leaf), status)| match h {
+            Err(e) => Work::Failed(e),
+            Ok((_, bytes)) if status.as_ref().is_some_and(|s| s.complete) => Work::Known {
+                size: bytes.len() as u64,
+            },
+            Ok((sha, bytes)) => match parse_document(&bytes, &leaf.path, &opts.parse) {
+                Ok(mut parsed) => {
+                    (hooks.amend)(&leaf.path, &mut parsed);
+                    Work::Parsed {
+                        sha,
+                        size: bytes.len() as u64,
+                        raw_deflated: rasd_store::compress(&bytes),
+                        parsed,
+                    }
+                }
+                Err(e) => Work::Failed(e),
+            },
+        })
+        .collect();
+
+    let mut written: Vec<Written> = work.iter().map(|_| Written::default()).collect();
+    for (k, batch) in plan_batches(&work, hooks.stream).iter().enumerate() {
+        write_batch(
+            store,
+            window,
+            &work,
+            batch,
+            &mut written,
+            opts,
+            progress,
+            hooks,
+            k == 0,
+        )?;
+    }
+
+    let (mut failed, mut read_ok): (Vec<(String, String)>, Vec<String>) = (vec![], vec![]);
+    for (((w, leaf), status), done) in work.into_iter().zip(window).zip(known).zip(written) {
+        sum.inputs += 1;
+        if !matches!(w, Work::Failed(_)) {
+            read_ok.push(leaf.path.clone());
+        }
+        match w {
+            Work::Failed(e) => {
+                tracing::debug!(path = %leaf.path, error = %e, "input failed");
+                sum.inputs_failed += 1;
+                failed.push((leaf.path.clone(), e.to_string()));
+                sum.errors.push(InputFailure {
+                    path: leaf.path.clone(),
+                    reason: e.to_string(),
+                });
+                progress.advance(leaf.size.unwrap_or(0), &leaf.path);
+            }
+            Work::Known { size } => {
+                let s = status.expect("known inputs have a status");
+                sum.inputs_unchanged += 1;
+                sum.bytes += size;
+                sum.records += s.records as u64;
+                sum.records_rejected += s.rejects as u64;
+                sum.records_already_stored += (s.records - s.rejects.min(s.records)) as u64;
+                sum.duplicates_skipped += s.articles as u64;
+                if let Some(reason) = s.error {
+                    sum.errors.push(InputFailure {
+                        path: leaf.path.clone(),
+                        reason,
+                    });
+                }
+                progress.advance(size, &leaf.path);
+            }
+            Work::Parsed { size, parsed, .. } => {
+                let out = done.out;
+                sum.inputs_new += 1;
+                sum.bytes += size;
+                sum.records += parsed.records as u64;
+                sum.records_rejected += parsed.rejects.len() as u64;
+                // Each accepted record yields one page; the record is new if
+                // its page is.
+                let pages = parsed
+                    .articles
+                    .iter()
+                    .filter(|a| a.parent.is_none())
+                    .count() as u64;
+                let new_pages = (out.new_articles - out.appended - out.parts) as u64;
+                sum.records_new += new_pages;
+                sum.records_already_stored += pages - new_pages;
+                sum.articles_new += out.new_articles as u64;
+                sum.appended_split += out.appended as u64;
+                sum.article_parts += out.parts as u64;
+                sum.exact_duplicates += out.exact_duplicates as u64;
+                sum.duplicates_skipped += out.already_stored as u64;
+                if let Some(e) = &parsed.error {
+                    sum.errors.push(InputFailure {
+                        path: leaf.path.clone(),
+                        reason: e.to_string(),
+                    });
+                }
+                for w in &parsed.warnings {
+                    sum.warnings.push(InputFailure {
+                        path: leaf.path.clone(),
+                        reason: match w.record {
+                            Some(r) => format!("record {r}: {}", w.reason),
+                            None => w.reason.clone(),
+                        },
+                    });
+                }
+                progress.advance(size - done.bytes_reported.min(size), &leaf.path);
+            }
+        }
+    }
+    store.note_input_failures(&failed, &read_ok)?;
+    Ok(())
+}
+
+/// Input and range of its articles, for each input a batch holds.
+type Batch = Vec<(usize, std::ops::Range<usize>)>;
+
+/// The batches of the parsed inputs of `work`: runs of whole pages (with
+/// their appended items and parts), in order, of about [`BATCH_BYTES`] of
+/// text ([`FIRST_BATCH_BYTES`] for the first) when `stream`, else one.
+/// There is always at least one batch (perhaps empty).
+fn plan_batches(work: &[Work], stream: bool) -> Vec<Batch> {
+    let mut batches = vec![Batch::new()];
+    let mut bytes = 0usize;
+    let mut budget = if stream {
+        FIRST_BATCH_BYTES
+    } else {
+        usize::MAX
+    };
+    for (wi, w) in work.iter().enumerate() {
+        let Work::Parsed { parsed, .. } = w else {
+            continue;
+        };
+        if parsed.articles.is_empty() {
+            // Nothing to annotate: the input is still written (its rejects,
+            // its error).
+            batches.last_mut().expect("one batch").push((wi, 0..0));
+        }
+        let mut start = 0;
+        for end in group_ends(&parsed.articles) {
+            if bytes >= budget {
+                batches.push(Batch::new());
+                bytes = 0;
+                budget = BATCH_BYTES;
+            }
+            bytes += parsed.articles[start..end]
+                .iter()
+                .map(|a| a.body.len())
+                .sum::<usize>();
+            let batch = batches.last_mut().expect("one batch");
+            match batch.last_mut() {
+                Some((i, r)) if *i == wi => r.end = end,
+                _ => batch.push((wi, start..end)),
+            }
+            start = end;
+        }
+    }
+    batches
+}
+
+/// Annotates the articles of `batch` (input, range of its articles) and
+/// writes each input's range, in order.
+#[allow(clippy::too_many_arguments)]
+fn write_batch(
+    store: &mut dyn Store,
+    window: &[Leaf],
+    work: &[Work],
+    batch: &[(usize, std::ops::Range<usize>)],
+    written: &mut [Written],
+    opts: &IngestOptions,
+    progress: &dyn Progress,
+    hooks: &Hooks,
+    first_write: bool,
+) -> Result<(), StoreError> {
+    let articles: Vec<&rasd_doc::Article> = batch
+        .iter()
+        .flat_map(|(wi, r)| match &work[*wi] {
+            Work::Parsed { parsed, .. } => &parsed.articles[r.clone()],
+            _ => &[],
+        })
+        .collect();
+    let (timexes, found) = annotate_articles(&articles, opts);
+    if first_write || hooks.stream {
+        (hooks.before_write)(store)?;
+    }
+    let mut at = 0;
+    for (wi, r) in batch {
+        let Work::Parsed {
+            sha,
+            size,
+            raw_deflated,
+            parsed,
+        } = &work[*wi]
+        else {
+            continue;
+        };
+        let leaf = &window[*wi];
+        // Rejects and warnings go with the input's first batch.
+        type Notes = (Vec<(u32, String)>, Vec<(Option<u32>, String)>);
+        let (rejects, warnings): Notes = if r.start == 0 {
+            (
+                parsed
+                    .rejects
+                    .iter()
+                    .map(|r| (r.record, r.reason.clone()))
+                    .collect(),
+                parsed
+                    .warnings
+                    .iter()
+                    .map(|w| (w.record, w.reason.clone()))
+                    .collect(),
+            )
+        } else {
+            Notes::default()
+        };
+        let error = parsed.error.as_ref().map(|e| e.to_string());
+        let n = r.len();
+        let more_to_come = r.end < parsed.articles.len();
+        let out = store.write_input(&InputBatch {
+            path: &leaf.path,
+            archive: leaf.archive.as_deref(),
+            sha256: sha,
+            size: *size,
+            format: parsed.format.as_str(),
+            encoding: &parsed.encoding,
+            raw_deflated,
+            records: parsed.records,
+            articles: &parsed.articles[r.clone()],
+            rejects: &rejects,
+            error: error.as_deref(),
+            timexes: &timexes[at..at + n],
+            time_version: annotate::TIME_VERSION,
+            entities: if opts.entities {
+                &found[at..at + n]
+            } else {
+                &[]
+            },
+            entity_version: entities::ENTITY_VERSION,
+            warnings: &warnings,
+            first: r.start as u32,
+            more_to_come,
+        })?;
+        at += n;
+        let w = &mut written[*wi];
+        w.out.new_articles += out.new_articles;
+        w.out.appended += out.appended;
+        w.out.parts += out.parts;
+        w.out.already_stored += out.already_stored;
+        w.out.exact_duplicates += out.exact_duplicates;
+        if more_to_come {
+            // The share of the input's text written so far.
+            let total: usize = parsed.articles.iter().map(|a| a.body.len()).sum();
+            let done: usize = parsed.articles[..r.end].iter().map(|a| a.body.len()).sum();
+            let due = (*size as f64 * done as f64 / total.max(1) as f64) as u64;
+            let step = due.saturating_sub(w.bytes_reported);
+            w.bytes_reported += step;
+            progress.advance(step, &leaf.path);
+        }
+    }
+    Ok(())
 }
 
 /// Whether some stored article has not been through the search index or

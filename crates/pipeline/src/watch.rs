@@ -289,6 +289,7 @@ fn record_failure(
         time_version: crate::annotate::TIME_VERSION,
         entities: &[],
         entity_version: crate::entities::ENTITY_VERSION,
+        ..Default::default()
     })?;
     // Listed by `rasd problems` as a stored input with its error, not
     // twice.

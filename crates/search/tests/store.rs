@@ -75,6 +75,7 @@ fn store_of(fixture: &[(&str, &str)]) -> SqliteStore {
         time_version: 0,
         entities: &[],
         entity_version: 0,
+        ..Default::default()
     })
     .unwrap();
     let ids = s

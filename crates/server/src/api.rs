@@ -191,9 +191,9 @@ async fn articles(State(st): State<SharedState>, RawQuery(q): RawQuery) -> ApiRe
     let kind = p.text("kind");
     if kind
         .as_deref()
-        .is_some_and(|k| k != "page" && k != "appended")
+        .is_some_and(|k| rasd_doc::ArticleKind::parse(k).is_none())
     {
-        return Err(ApiError::bad("'kind' must be page or appended"));
+        return Err(ApiError::bad("'kind' must be page, appended or part"));
     }
     let after: Option<i64> = p.cursor()?;
     p.finish()?;

@@ -90,11 +90,7 @@ impl Catalog {
                 source: publisher(a),
                 published: a.published.as_ref().map(|d| d.to_string()),
                 url: a.url.clone(),
-                kind: if s.appended_to.is_some() {
-                    "appended"
-                } else {
-                    "page"
-                },
+                kind: a.kind.as_str(),
                 appended_to: s.appended_to,
                 exact_duplicate_of: s.exact_duplicate_of,
             });

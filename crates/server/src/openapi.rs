@@ -125,8 +125,8 @@ pub fn document() -> Value {
     p.push(param("story", "Only articles of this story.", s("integer")));
     p.push(param(
         "kind",
-        "page or appended.",
-        json!({"enum": ["page", "appended"]}),
+        "page, appended (an item split off a page) or part (a further part of an over-long article).",
+        json!({"enum": ["page", "appended", "part"]}),
     ));
     paths.insert(
         "/api/v1/articles".into(),
@@ -345,7 +345,7 @@ pub fn document() -> Value {
         detail_props.insert(k.into(), v);
     }
     let article_props = json!({ "id": s("integer"), "title": opt("string"), "source": opt("string"), "published": opt("string"),
-        "url": opt("string"), "kind": { "enum": ["page", "appended"] },
+        "url": opt("string"), "kind": { "enum": ["page", "appended", "part"] },
         "story": { "type": ["object", "null"], "properties": { "id": s("integer"), "label": s("string") } } });
     let mut article_detail = article_props.as_object().unwrap().clone();
     for (k, v) in [

@@ -90,7 +90,7 @@ pub struct SearchMatch {
 pub type Phrase = Vec<String>;
 
 /// One input document (a file, an archive member, stdin) and what it yielded.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct InputBatch<'a> {
     pub path: &'a str,
     /// The archive the input is a member of, by display path.
@@ -117,6 +117,16 @@ pub struct InputBatch<'a> {
     /// Entities of each article (same order as `articles`; may be empty).
     pub entities: &'a [ArticleEntities],
     pub entity_version: i64,
+    /// What was done to the input that its user should know of (record,
+    /// reason): listed by [`Store::problems`].
+    pub warnings: &'a [(Option<u32>, String)],
+    /// The position in the input of `articles[0]`: an input's articles may
+    /// be written in several batches, in order, each holding whole pages
+    /// with their appended items and parts.
+    pub first: u32,
+    /// More batches of this input follow: the input stays incomplete (a
+    /// later run redoes it, skipping the articles already stored).
+    pub more_to_come: bool,
 }
 
 /// The entities of one article: its NER mentions and their resolution into
@@ -459,6 +469,8 @@ pub struct WriteOutcome {
     pub new_articles: u32,
     /// Of those, articles split off a page ("read also" appendages).
     pub appended: u32,
+    /// Of those, parts of over-long articles after their first.
+    pub parts: u32,
     /// Articles whose key was already stored (re-ingest, same URL).
     pub already_stored: u32,
     /// New articles whose body equals the body of an earlier article.

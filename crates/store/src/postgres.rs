@@ -287,6 +287,19 @@ CREATE TABLE input_failures (
     at     TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 "#,
+    // Parts of over-long articles (kind 'part'), and warnings of inputs
+    // (such a split).
+    r#"
+ALTER TABLE articles DROP CONSTRAINT articles_kind_check;
+ALTER TABLE articles ADD CONSTRAINT articles_kind_check CHECK (kind IN ('page', 'appended', 'part'));
+CREATE TABLE input_warnings (
+    input_id BIGINT NOT NULL REFERENCES inputs(id),
+    position BIGINT NOT NULL,
+    record   BIGINT,
+    reason   TEXT NOT NULL,
+    PRIMARY KEY (input_id, position)
+);
+"#,
 ];
 
 /// The advisory lock keys that serialise migrations, and the stages that

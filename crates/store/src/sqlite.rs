@@ -302,6 +302,24 @@ CREATE TABLE input_failures (
     at     INTEGER NOT NULL
 );
 "#,
+    // Parts of over-long articles (kind 'part'), and warnings of inputs
+    // (such a split). The kind's CHECK is widened in the stored schema as
+    // SQLite documents for constraint changes that leave the stored rows
+    // valid (https://sqlite.org/lang_altertable.html#otheralter); the
+    // migration runner bumps the schema cookie after it.
+    r#"
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, 'CHECK (kind IN (''page'', ''appended''))', 'CHECK (kind IN (''page'', ''appended'', ''part''))')
+ WHERE type = 'table' AND name = 'articles';
+PRAGMA writable_schema = OFF;
+CREATE TABLE input_warnings (
+    input_id INTEGER NOT NULL REFERENCES inputs(id),
+    position INTEGER NOT NULL,
+    record   INTEGER,
+    reason   TEXT NOT NULL,
+    PRIMARY KEY (input_id, position)
+);
+"#,
 ];
 
 /// bm25 weights of the full-text columns: title, body, title_extra,
@@ -562,6 +580,12 @@ impl SqliteStore {
         for (i, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
             let tx = conn.unchecked_transaction()?;
             tx.execute_batch(m)?;
+            if m.contains("writable_schema") {
+                // The stored schema was edited: other connections must
+                // reload it, and this one too.
+                let cookie: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+                tx.pragma_update(None, "schema_version", cookie + 1)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -582,11 +606,7 @@ impl SqliteStore {
     fn row_to_article(r: &Row) -> rusqlite::Result<(StoredArticle, [String; 5])> {
         let kind: String = r.get(8)?;
         let mut a = Article::new(
-            if kind == "page" {
-                ArticleKind::Page
-            } else {
-                ArticleKind::Appended
-            },
+            ArticleKind::parse(&kind).unwrap_or(ArticleKind::Page),
             r.get(9)?,
         );
         a.record = r.get(10)?;
@@ -678,9 +698,12 @@ impl Store for SqliteStore {
                 tx.prepare_cached("SELECT min(id) FROM articles WHERE body_hash = ?1")?;
             for (pos, a) in b.articles.iter().enumerate() {
                 let key = article_key(a, b.sha256);
-                let parent_id = a
-                    .parent
-                    .and_then(|p| ids.get(p as usize).copied().flatten());
+                // A parent is in the same batch (batches hold whole pages).
+                let parent_id = a.parent.and_then(|p| {
+                    ids.get((p as usize).checked_sub(b.first as usize)?)
+                        .copied()
+                        .flatten()
+                });
                 let hash = body_hash(&a.body);
                 let dup_of: Option<i64> = by_hash.query_row([&hash], |r| r.get(0))?;
                 let segs: Vec<(usize, usize, usize)> = a
@@ -726,8 +749,10 @@ impl Store for SqliteStore {
                     }
                     ids.push(Some(id));
                     out.new_articles += 1;
-                    if a.kind == ArticleKind::Appended {
-                        out.appended += 1;
+                    match a.kind {
+                        ArticleKind::Appended => out.appended += 1,
+                        ArticleKind::Part => out.parts += 1,
+                        ArticleKind::Page => {}
                     }
                     if dup_of.is_some() {
                         out.exact_duplicates += 1;
@@ -743,11 +768,19 @@ impl Store for SqliteStore {
             for (record, reason) in b.rejects {
                 rej.execute(params![input_id, record, reason])?;
             }
+            let mut warn = tx.prepare_cached(
+                "INSERT OR REPLACE INTO input_warnings (input_id, position, record, reason) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (pos, (record, reason)) in b.warnings.iter().enumerate() {
+                warn.execute(params![input_id, pos as i64, record, reason])?;
+            }
         }
-        tx.prepare_cached(
-            "UPDATE inputs SET complete = 1, records = ?2, error = ?3 WHERE id = ?1",
-        )?
-        .execute(params![input_id, b.records, b.error])?;
+        if !b.more_to_come {
+            tx.prepare_cached(
+                "UPDATE inputs SET complete = 1, records = ?2, error = ?3 WHERE id = ?1",
+            )?
+            .execute(params![input_id, b.records, b.error])?;
+        }
         tx.commit()?;
         Ok(out)
     }
@@ -1180,6 +1213,7 @@ impl Store for SqliteStore {
              UNION ALL SELECT coalesce(it.link, it.key), NULL, 'feed item of ' || f.url || ': ' || it.error FROM feed_items it JOIN feeds f ON f.id = it.feed_id WHERE it.error IS NOT NULL
              UNION ALL SELECT name, NULL, 'quarantined after ' || attempts || ' attempt(s): ' || coalesce(error, '') FROM work WHERE state = 'quarantined'
              UNION ALL SELECT path, NULL, reason FROM input_failures
+             UNION ALL SELECT i.path, w.record, 'warning: ' || w.reason FROM input_warnings w JOIN inputs i ON i.id = w.input_id
              ORDER BY 1, 2 LIMIT ?1",
         )?;
         let mut rows = s.query([limit.min(i64::MAX as u64) as i64])?;

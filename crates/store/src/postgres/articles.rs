@@ -42,11 +42,7 @@ fn row_to_article(r: &Row) -> Result<StoredArticle> {
     let what = || format!("article {id}");
     let kind: String = r.try_get(8)?;
     let mut a = Article::new(
-        if kind == "page" {
-            ArticleKind::Page
-        } else {
-            ArticleKind::Appended
-        },
+        ArticleKind::parse(&kind).unwrap_or(ArticleKind::Page),
         to_u32(r.try_get(9)?, &what, "input_index")?,
     );
     a.record = opt_u32(r.try_get(10)?, &what, "record")?;
@@ -278,8 +274,12 @@ const FINISH_SQL: &str = r#"WITH t AS (
     INSERT INTO rejects (input_id, record, reason)
     SELECT $1, * FROM unnest($23::bigint[], $24::text[])
     ON CONFLICT (input_id, record) DO UPDATE SET reason = EXCLUDED.reason
+), w AS (
+    INSERT INTO input_warnings (input_id, position, record, reason)
+    SELECT $1, * FROM unnest($26::bigint[], $27::bigint[], $28::text[])
+    ON CONFLICT (input_id, position) DO UPDATE SET record = EXCLUDED.record, reason = EXCLUDED.reason
 )
-UPDATE inputs SET complete = true, records = $2, error = $3 WHERE id = $1"#;
+UPDATE inputs SET complete = NOT $25::boolean, records = $2, error = $3 WHERE id = $1"#;
 
 /// One transaction of few round trips: the input row (found or inserted),
 /// one per article, then [`FINISH_SQL`]. Another process writing the same
@@ -337,9 +337,12 @@ pub(super) fn write_input(s: &mut PgStore, b: &InputBatch) -> Result<WriteOutcom
     let mut entities = EntityRows::default();
     for (pos, a) in b.articles.iter().enumerate() {
         let key = article_key(a, b.sha256);
-        let parent_id = a
-            .parent
-            .and_then(|p| ids.get(p as usize).copied().flatten());
+        // A parent is in the same batch (batches hold whole pages).
+        let parent_id = a.parent.and_then(|p| {
+            ids.get((p as usize).checked_sub(b.first as usize)?)
+                .copied()
+                .flatten()
+        });
         let hash = body_hash(&a.body);
         let segs: Vec<(usize, usize, usize)> = a
             .body_alignment
@@ -411,8 +414,10 @@ pub(super) fn write_input(s: &mut PgStore, b: &InputBatch) -> Result<WriteOutcom
                 }
                 ids.push(Some(id));
                 out.new_articles += 1;
-                if a.kind == ArticleKind::Appended {
-                    out.appended += 1;
+                match a.kind {
+                    ArticleKind::Appended => out.appended += 1,
+                    ArticleKind::Part => out.parts += 1,
+                    ArticleKind::Page => {}
                 }
                 if dup_of.is_some() {
                     out.exact_duplicates += 1;
@@ -444,6 +449,9 @@ pub(super) fn write_input(s: &mut PgStore, b: &InputBatch) -> Result<WriteOutcom
         .collect();
     let rec: Vec<i64> = rejects.keys().map(|&r| i64::from(r)).collect();
     let why: Vec<&str> = rejects.values().copied().collect();
+    let w_pos: Vec<i64> = (0..b.warnings.len() as i64).collect();
+    let w_rec: Vec<Option<i64>> = b.warnings.iter().map(|(r, _)| r.map(i64::from)).collect();
+    let w_why: Vec<&str> = b.warnings.iter().map(|(_, w)| w.as_str()).collect();
     let (t, e) = (&timexes, &entities);
     tx.query_typed(
         FINISH_SQL,
@@ -472,6 +480,10 @@ pub(super) fn write_input(s: &mut PgStore, b: &InputBatch) -> Result<WriteOutcom
             (&e.m_entity, Type::INT8_ARRAY),
             (&rec, Type::INT8_ARRAY),
             (&why, Type::TEXT_ARRAY),
+            (&b.more_to_come, Type::BOOL),
+            (&w_pos, Type::INT8_ARRAY),
+            (&w_rec, Type::INT8_ARRAY),
+            (&w_why, Type::TEXT_ARRAY),
         ],
     )?;
     tx.commit()?;
@@ -788,6 +800,8 @@ pub(super) fn problems(s: &PgStore, limit: u64) -> Result<Vec<Problem>> {
                FROM work WHERE state = 'quarantined'
                UNION ALL SELECT path, NULL, reason, 5, 0, ''
                FROM input_failures
+               UNION ALL SELECT i.path, w.record, 'warning: ' || w.reason, 6, w.input_id, lpad(w.position::text, 20, '0')
+               FROM input_warnings w JOIN inputs i ON i.id = w.input_id
            ) p
            ORDER BY path COLLATE "C", record NULLS FIRST, part, k1, k2 COLLATE "C"
            LIMIT $1"#,
@@ -997,6 +1011,7 @@ mod tests {
             time_version: 3,
             entities: &i.5,
             entity_version: 5,
+            ..Default::default()
         }
     }
 
@@ -1311,6 +1326,7 @@ mod tests {
                 time_version: 0,
                 entities: &[],
                 entity_version: 0,
+                ..Default::default()
             };
             assert_eq!(pg.write_input(&b).unwrap(), lite.write_input(&b).unwrap());
         }
@@ -1401,6 +1417,7 @@ mod tests {
                             time_version: 0,
                             entities: &[],
                             entity_version: 0,
+                            ..Default::default()
                         })
                         .unwrap()
                     })

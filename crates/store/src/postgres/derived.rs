@@ -719,6 +719,7 @@ mod tests {
             time_version: 0,
             entities: &[],
             entity_version: 0,
+            ..Default::default()
         })
         .expect("sqlite write_input");
     }

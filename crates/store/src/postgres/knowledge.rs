@@ -659,6 +659,7 @@ mod tests {
             time_version: 0,
             entities: &[],
             entity_version: 0,
+            ..Default::default()
         })
         .unwrap();
         s
