@@ -164,24 +164,12 @@ const WINDOW_BYTES: u64 = 16 * 1024 * 1024;
 /// did.
 #[derive(Default)]
 struct Written {
+    /// The ids of the input's articles written so far (parents of later
+    /// ones).
+    ids: Vec<Option<i64>>,
     /// Input bytes reported to the progress display so far.
     bytes_reported: u64,
     out: rasd_store::WriteOutcome,
-}
-
-/// The end of each group of `articles` that is written together: a page
-/// with the items appended to it and its parts.
-fn group_ends(articles: &[rasd_doc::Article]) -> Vec<usize> {
-    let mut ends = Vec::new();
-    for (i, a) in articles.iter().enumerate().skip(1) {
-        if a.parent.is_none() {
-            ends.push(i);
-        }
-    }
-    if !articles.is_empty() {
-        ends.push(articles.len());
-    }
-    ends
 }
 
 /// Time expressions and (with `entities`) entities of each article, in
@@ -559,9 +547,9 @@ fn ingest_window(
 /// Input and range of its articles, for each input a batch holds.
 type Batch = Vec<(usize, std::ops::Range<usize>)>;
 
-/// The batches of the parsed inputs of `work`: runs of whole pages (with
-/// their appended items and parts), in order, of about [`BATCH_BYTES`] of
-/// text ([`FIRST_BATCH_BYTES`] for the first) when `stream`, else one.
+/// The batches of the parsed inputs of `work`: runs of articles, in order,
+/// of about [`BATCH_BYTES`] of text ([`FIRST_BATCH_BYTES`] for the first)
+/// when `stream`, else one.
 /// There is always at least one batch (perhaps empty).
 fn plan_batches(work: &[Work], stream: bool) -> Vec<Batch> {
     let mut batches = vec![Batch::new()];
@@ -580,23 +568,18 @@ fn plan_batches(work: &[Work], stream: bool) -> Vec<Batch> {
             // its error).
             batches.last_mut().expect("one batch").push((wi, 0..0));
         }
-        let mut start = 0;
-        for end in group_ends(&parsed.articles) {
+        for (ai, a) in parsed.articles.iter().enumerate() {
             if bytes >= budget {
                 batches.push(Batch::new());
                 bytes = 0;
                 budget = BATCH_BYTES;
             }
-            bytes += parsed.articles[start..end]
-                .iter()
-                .map(|a| a.body.len())
-                .sum::<usize>();
+            bytes += a.body.len();
             let batch = batches.last_mut().expect("one batch");
             match batch.last_mut() {
-                Some((i, r)) if *i == wi => r.end = end,
-                _ => batch.push((wi, start..end)),
+                Some((i, r)) if *i == wi => r.end = ai + 1,
+                _ => batch.push((wi, ai..ai + 1)),
             }
-            start = end;
         }
     }
     batches
@@ -660,6 +643,7 @@ fn write_batch(
         let error = parsed.error.as_ref().map(|e| e.to_string());
         let n = r.len();
         let more_to_come = r.end < parsed.articles.len();
+        tracing::info!(stage = "write", path = %leaf.path, articles = n, "stage starts");
         let out = store.write_input(&InputBatch {
             path: &leaf.path,
             archive: leaf.archive.as_deref(),
@@ -682,10 +666,12 @@ fn write_batch(
             entity_version: entities::ENTITY_VERSION,
             warnings: &warnings,
             first: r.start as u32,
+            earlier: &written[*wi].ids,
             more_to_come,
         })?;
         at += n;
         let w = &mut written[*wi];
+        w.ids.extend(out.ids);
         w.out.new_articles += out.new_articles;
         w.out.appended += out.appended;
         w.out.parts += out.parts;
@@ -757,12 +743,15 @@ pub fn derive_upto(
 ) -> Result<Derived, StoreError> {
     let t0 = Instant::now();
     let knowledge_base = if entities {
+        tracing::info!(stage = "knowledge_base", upto, "stage starts");
         Some(entities::update_knowledge_base_upto(store, upto)?)
     } else {
         None
     };
+    tracing::info!(stage = "duplicates", upto, "stage starts");
     let duplicates = dedup::update_duplicates_upto(store, false, upto)?;
     let events = if entities {
+        tracing::info!(stage = "events", upto, "stage starts");
         let (renamed, recountried) = knowledge_base
             .as_ref()
             .map(|k| (k.renamed.as_slice(), k.recountried.as_slice()))
@@ -771,6 +760,7 @@ pub fn derive_upto(
     } else {
         None
     };
+    tracing::info!(stage = "stories", upto, "stage starts");
     let stories = stories::update_stories_upto(store, upto)?;
     Ok(Derived {
         knowledge_base,
@@ -843,6 +833,7 @@ fn update_search_index(
     progress: &dyn Progress,
 ) -> Result<rasd_search::IndexSummary, StoreError> {
     let t0 = Instant::now();
+    tracing::info!(stage = "search", "stage starts");
     let v = rasd_search::SEARCH_VERSION;
     store.drop_search_index_below(if force { i64::MAX } else { v })?;
     let (articles, words) = run_stage(

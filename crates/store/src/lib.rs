@@ -121,9 +121,12 @@ pub struct InputBatch<'a> {
     /// reason): listed by [`Store::problems`].
     pub warnings: &'a [(Option<u32>, String)],
     /// The position in the input of `articles[0]`: an input's articles may
-    /// be written in several batches, in order, each holding whole pages
-    /// with their appended items and parts.
+    /// be written in several batches, in order.
     pub first: u32,
+    /// The ids of the input's articles before `first` (as
+    /// [`WriteOutcome::ids`] gave them), for the parents that later batches
+    /// name.
+    pub earlier: &'a [Option<i64>],
     /// More batches of this input follow: the input stays incomplete (a
     /// later run redoes it, skipping the articles already stored).
     pub more_to_come: bool,
@@ -463,7 +466,7 @@ pub struct EntityMention {
 }
 
 /// What writing one input did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct WriteOutcome {
     /// Articles stored now.
     pub new_articles: u32,
@@ -475,6 +478,11 @@ pub struct WriteOutcome {
     pub already_stored: u32,
     /// New articles whose body equals the body of an earlier article.
     pub exact_duplicates: u32,
+    /// The id of each article of the batch, stored now or before (`None`
+    /// for one another process stored under its key and this one cannot
+    /// see yet).
+    #[serde(skip)]
+    pub ids: Vec<Option<i64>>,
 }
 
 /// What the store knows of an input already seen.

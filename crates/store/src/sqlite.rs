@@ -698,11 +698,13 @@ impl Store for SqliteStore {
                 tx.prepare_cached("SELECT min(id) FROM articles WHERE body_hash = ?1")?;
             for (pos, a) in b.articles.iter().enumerate() {
                 let key = article_key(a, b.sha256);
-                // A parent is in the same batch (batches hold whole pages).
+                // A parent is in this batch or an earlier one of the input.
                 let parent_id = a.parent.and_then(|p| {
-                    ids.get((p as usize).checked_sub(b.first as usize)?)
-                        .copied()
-                        .flatten()
+                    let p = p as usize;
+                    match p.checked_sub(b.first as usize) {
+                        Some(i) => ids.get(i).copied().flatten(),
+                        None => b.earlier.get(p).copied().flatten(),
+                    }
                 });
                 let hash = body_hash(&a.body);
                 let dup_of: Option<i64> = by_hash.query_row([&hash], |r| r.get(0))?;
@@ -762,6 +764,7 @@ impl Store for SqliteStore {
                     out.already_stored += 1;
                 }
             }
+            out.ids = ids;
             let mut rej = tx.prepare_cached(
                 "INSERT OR REPLACE INTO rejects (input_id, record, reason) VALUES (?1, ?2, ?3)",
             )?;

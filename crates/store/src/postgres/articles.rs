@@ -337,11 +337,13 @@ pub(super) fn write_input(s: &mut PgStore, b: &InputBatch) -> Result<WriteOutcom
     let mut entities = EntityRows::default();
     for (pos, a) in b.articles.iter().enumerate() {
         let key = article_key(a, b.sha256);
-        // A parent is in the same batch (batches hold whole pages).
+        // A parent is in this batch or an earlier one of the input.
         let parent_id = a.parent.and_then(|p| {
-            ids.get((p as usize).checked_sub(b.first as usize)?)
-                .copied()
-                .flatten()
+            let p = p as usize;
+            match p.checked_sub(b.first as usize) {
+                Some(i) => ids.get(i).copied().flatten(),
+                None => b.earlier.get(p).copied().flatten(),
+            }
         });
         let hash = body_hash(&a.body);
         let segs: Vec<(usize, usize, usize)> = a
@@ -441,6 +443,7 @@ pub(super) fn write_input(s: &mut PgStore, b: &InputBatch) -> Result<WriteOutcom
             }
         }
     }
+    out.ids = ids;
     // INSERT OR REPLACE: the last reason given for a record wins.
     let rejects: BTreeMap<u32, &str> = b
         .rejects
