@@ -732,6 +732,15 @@ pub fn derive(store: &mut dyn Store, entities: bool) -> Result<Derived, StoreErr
     derive_upto(store, entities, i64::MAX)
 }
 
+/// The search index and the stages that read across articles brought up
+/// to date with the stored articles ([`derive`] after the search index):
+/// what a run killed after storing articles left undone. The HTTP server
+/// runs it at its start when [`stages_behind`] says so, and after uploads.
+pub fn catch_up(store: &mut dyn Store, entities: bool) -> Result<Derived, StoreError> {
+    update_search_index(store, false, &Silent)?;
+    derive(store, entities)
+}
+
 /// [`derive`] with the articles whose ids are up to `upto` only: the later
 /// ones are left for a later run, so the stages see the same articles while
 /// other processes go on writing (workers run them at fixed places of the

@@ -255,12 +255,32 @@ impl AppState {
         n
     }
 
+    /// When stored articles have not been through the search index or the
+    /// stages that read across articles (a run killed after storing them),
+    /// brings them up to date in the background, as after an upload;
+    /// returns the request's number for [`AppState::derived`].
+    pub async fn catch_up(self: &Arc<Self>) -> Result<Option<u64>, StoreError> {
+        let st = self.clone();
+        let behind = crate::spawn_blocking(move || {
+            open_store(&st.config.db).and_then(|s| rasd_pipeline::stages_behind(&*s, true))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt {
+            what: "catch-up check".into(),
+            reason: e.to_string(),
+        })??;
+        Ok(behind.then(|| {
+            tracing::info!("stored articles not yet through every stage: catching up");
+            self.schedule_derive()
+        }))
+    }
+
     fn derive_loop(&self) {
         loop {
             let covered = self.derive_requested.load(Ordering::Acquire);
             let t0 = Instant::now();
-            let run =
-                open_store(&self.config.db).and_then(|mut s| rasd_pipeline::derive(&mut *s, true));
+            let run = open_store(&self.config.db)
+                .and_then(|mut s| rasd_pipeline::catch_up(&mut *s, true));
             match run {
                 Ok(d) => tracing::info!(seconds = d.seconds, "cross-article stages updated"),
                 Err(e) => tracing::error!(error = %e, "updating the cross-article stages failed"),
@@ -325,6 +345,11 @@ pub async fn serve_watching(
     config.check()?;
     let addr = config.addr;
     let state = crate::spawn_blocking(move || AppState::open(config)).await??;
+    if state.catch_up().await?.is_some() {
+        eprintln!(
+            "rasd: stored articles not yet through every stage: catching up in the background"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

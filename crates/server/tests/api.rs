@@ -705,3 +705,44 @@ async fn search_folds_spellings_clitics_and_entity_variants() {
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {v}");
     }
 }
+
+/// A store whose ingest stopped after storing its articles (as a kill
+/// leaves it: no search rows, no knowledge base, events or stories) is
+/// brought up to date by the server when it starts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_finishes_what_a_killed_ingest_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("feed.jsonl");
+    let lines: Vec<String> = fixture().iter().map(|v| v.to_string()).collect();
+    std::fs::write(&feed, lines.join("\n")).unwrap();
+    let db = dir.path().join("api.db");
+    let mut store = rasd_store::SqliteStore::open(&db).unwrap();
+    let opts = rasd_pipeline::IngestOptions {
+        derive: false,
+        ..Default::default()
+    };
+    rasd_pipeline::ingest(&mut store, &[feed], &opts, &rasd_pipeline::Silent).unwrap();
+    assert!(rasd_pipeline::stages_behind(&store, true).unwrap());
+    drop(store);
+    let state = AppState::open(Config {
+        db: db.clone(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        token: None,
+        max_body: 64 * 1024,
+    })
+    .unwrap();
+    let n = state
+        .catch_up()
+        .await
+        .unwrap()
+        .expect("the stages are behind");
+    state.derived(n).await;
+    let store = rasd_store::SqliteStore::open(&db).unwrap();
+    assert!(!rasd_pipeline::stages_behind(&store, true).unwrap());
+    let app = api::router(state.clone());
+    let stats = ok(&app, "/api/v1/stats").await;
+    assert!(stats["events"].as_u64().unwrap() > 0, "{stats}");
+    assert!(stats["stories"].as_u64().unwrap() > 0, "{stats}");
+    // Nothing left to do at the next start.
+    assert_eq!(state.catch_up().await.unwrap(), None);
+}
