@@ -27,11 +27,11 @@ fuzz_target!(|input: (&str, &str)| {
     match Query::parse(q) {
         Ok(query) => {
             let alts = vec![vec![q.to_string(), text.to_string()]; query.terms().len()];
-            let expr = query.fts_expression(&alts);
+            let m = query.search_match(&alts);
             STORE.with(|s| {
                 let s = s.borrow();
-                if let Err(e) = s.search_count(&expr, 10) {
-                    panic!("{q:?} -> {expr}: {e}");
+                if let Err(e) = s.search_count(&m, 10) {
+                    panic!("{q:?} -> {}: {e}", rasd_store::fts5_expression(&m));
                 }
                 search(&*s, &query, &alts, 10, 0).unwrap();
             });
