@@ -506,7 +506,9 @@ pub fn analyze(text: &str, hints: &Hints) -> Vec<Article> {
         }
     }
 
-    // Title: the first text line, unless a field already gave it.
+    // Title: the first text line (of at most 40 words and 1,000 bytes: a
+    // longer one is text, perhaps text that lost its spaces), unless a
+    // field already gave it.
     let title_key = match &hints.title {
         Some(t) => {
             page.title = Some(t.clone());
@@ -516,6 +518,7 @@ pub fn analyze(text: &str, hints: &Hints) -> Vec<Article> {
             if i < n
                 && matches!(lines[i].class, Class::TitleLike | Class::Prose)
                 && lines[i].words <= 40
+                && lines[i].text.len() <= 1000
             {
                 page.title = Some(lines[i].text.to_string());
                 region(&mut page, RegionKind::Title, lines[i].span);

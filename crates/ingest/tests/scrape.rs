@@ -347,3 +347,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_long_first_line_is_text_not_a_title() {
+    // Text that lost its spaces: one "word" of 6,000 bytes, then prose.
+    let run = "الاجتماعالوزاريالعربي".repeat(150);
+    let text = format!("{run}\n\nوقال الوزير إن الاجتماع بحث الأوضاع في المنطقة.\n");
+    let arts = analyze(&text, &Hints::default());
+    assert_eq!(arts.len(), 1);
+    assert_eq!(arts[0].title, None);
+    assert!(arts[0].body.contains(&run[..100]));
+    // A short first line still is the title.
+    let text = "الوزير يبحث الأوضاع في المنطقة\n\nوقال الوزير إن الاجتماع بحث الأوضاع في المنطقة.\n";
+    let arts = analyze(text, &Hints::default());
+    assert_eq!(arts[0].title.as_deref(), Some("الوزير يبحث الأوضاع في المنطقة"));
+}
