@@ -249,8 +249,17 @@ impl AppState {
     pub fn schedule_derive(self: &Arc<Self>) -> u64 {
         let n = self.derive_requested.fetch_add(1, Ordering::AcqRel) + 1;
         if !self.deriving.swap(true, Ordering::AcqRel) {
+            // A thread of its own: callers include the folder watcher, which
+            // runs outside tokio's runtime (tokio's blocking pool panicked
+            // there, and the watcher died after its first file).
             let me = self.clone();
-            crate::spawn_blocking(move || me.derive_loop());
+            let spawned = std::thread::Builder::new()
+                .name("rasd-derive".into())
+                .spawn(move || me.derive_loop());
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start the cross-article stages");
+                self.deriving.store(false, Ordering::Release);
+            }
         }
         n
     }

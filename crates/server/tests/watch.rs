@@ -61,8 +61,23 @@ async fn files_dropped_into_the_watched_folder_show_without_a_restart() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let stop = tokio::time::timeout(Duration::from_secs(20), watcher.stop()).await;
     assert_eq!(items.len(), 1, "the dropped file did not show within 20 s");
     assert_eq!(items[0]["title"], "افتتاح جسر جديد فوق النهر");
+    // The watcher lives on after a file and the stages it set off (it used
+    // to die there: the stages were started on tokio's blocking pool from
+    // the watcher's thread, which is outside the runtime).
+    let second = format!("{REPORT}\nوأضاف المسؤول أن الجسر سيفتح أمام المركبات الأسبوع المقبل.\n");
+    std::fs::write(input.join("bridge-2.txt.part"), second).unwrap();
+    std::fs::rename(input.join("bridge-2.txt.part"), input.join("bridge-2.txt")).unwrap();
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(20) {
+        items = articles(&app).await;
+        if items.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(items.len(), 2, "the second file did not show within 20 s");
+    let stop = tokio::time::timeout(Duration::from_secs(20), watcher.stop()).await;
     assert!(stop.is_ok(), "the watcher did not stop");
 }
