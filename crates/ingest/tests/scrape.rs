@@ -360,5 +360,8 @@ fn a_long_first_line_is_text_not_a_title() {
     // A short first line still is the title.
     let text = "الوزير يبحث الأوضاع في المنطقة\n\nوقال الوزير إن الاجتماع بحث الأوضاع في المنطقة.\n";
     let arts = analyze(text, &Hints::default());
-    assert_eq!(arts[0].title.as_deref(), Some("الوزير يبحث الأوضاع في المنطقة"));
+    assert_eq!(
+        arts[0].title.as_deref(),
+        Some("الوزير يبحث الأوضاع في المنطقة")
+    );
 }
